@@ -1,0 +1,90 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Fairway's modules follow the pipeline in one direction:
+/// Source -> Model -> Fairness -> Render -> Diff -> Apply, with Live feeding Diff and serving Apply.
+/// FairwayCore is the shared vocabulary (JSON tree, object keys, kind order, diagnostics);
+/// only FairwayAgent and the `fairway` executable join stages together.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "fairway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fairway", targets: ["fairway"]),
+        .library(name: "FairwayModel", targets: ["FairwayModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "CFairwaySys", path: "Sources/CFairwaySys"),
+        .target(name: "FairwayCore", swiftSettings: swiftSettings),
+        .target(name: "FairwayYAML", dependencies: ["CYAML", "FairwayCore"], swiftSettings: swiftSettings),
+        .target(name: "FairwaySource", dependencies: ["FairwayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "FairwayModel",
+            dependencies: ["FairwayCore", "FairwayYAML", "FairwaySource"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FairwayFairness", dependencies: ["FairwayCore", "FairwayModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "FairwayRender",
+            dependencies: ["FairwayCore", "FairwayModel", "FairwayFairness"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FairwayLive", dependencies: ["FairwayCore", "CFairwaySys"], swiftSettings: swiftSettings),
+        .target(
+            name: "FairwayDiff",
+            dependencies: ["FairwayCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FairwayApply",
+            dependencies: ["FairwayCore", "FairwayDiff", "FairwayLive", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FairwayViews",
+            dependencies: ["FairwayCore", "FairwayYAML", "FairwayFairness", "FairwayDiff", "FairwayApply"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FairwayAgent",
+            dependencies: [
+                "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
+                "FairwayLive", "FairwayDiff", "FairwayApply",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fairway",
+            dependencies: [
+                "FairwayCore", "FairwayYAML", "FairwayModel", "FairwayAgent", "FairwayViews", "FairwayLive",
+                "FairwayDiff", "FairwayApply",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FairwayTests",
+            dependencies: [
+                "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness",
+                "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,8 @@
+#ifndef FAIRWAY_SYS_H
+#define FAIRWAY_SYS_H
+
+/// Flushes every dirty page of the file system that holds `fd` (Linux syncfs(2)); on other systems
+/// falls back to sync(2). Returns 0 on success, -1 with errno set on failure.
+int fairway_syncfs(int fd);
+
+#endif

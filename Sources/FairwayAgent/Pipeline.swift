@@ -1,0 +1,125 @@
+import Dispatch
+import FairwayCore
+import FairwayDiff
+import FairwayFairness
+import FairwayLive
+import FairwayModel
+import FairwayRender
+import FairwaySource
+
+/// FairwayAgent joins the pipeline's stages: it reads a platform repository, validates it, checks
+/// fairness, renders the desired state and plans against live state. The CLI runs one pass of it;
+/// the sync agent runs it on a schedule. No stage calls another; only this module does.
+
+/// Everything known about one revision before looking at live state.
+public struct Evaluation: Sendable {
+    public var snapshot: SourceSnapshot
+    public var platform: Platform
+    public var fairness: FairnessReport
+    /// Every problem, sorted: source, model and fairness.
+    public var diagnostics: [Diagnostic]
+    /// The desired state; nil when the repository has errors (so nothing is ever planned from bad
+    /// input) or rendering was not asked for.
+    public var desired: DesiredState?
+
+    public var isValid: Bool { !diagnostics.hasErrors }
+}
+
+/// A failure that stops the pipeline before any diagnostics could be produced.
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
+/// One pass of the pipeline.
+public struct Pipeline: Sendable {
+    public var sourceLimits: SourceLimits
+    public var loader: PlatformLoader
+
+    public init(sourceLimits: SourceLimits = .default, loader: PlatformLoader = PlatformLoader()) {
+        self.sourceLimits = sourceLimits
+        self.loader = loader
+    }
+
+    /// Reads, validates, checks fairness and (when all is well and `render` is true) renders the
+    /// repository at `path`.
+    public func evaluate(path: String, render: Bool = true) throws(PipelineError) -> Evaluation {
+        let snapshot: SourceSnapshot
+        do {
+            snapshot = try DirectorySource(root: path, limits: sourceLimits).read()
+        } catch {
+            throw PipelineError(error.description)
+        }
+        return evaluate(snapshot, render: render)
+    }
+
+    public func evaluate(_ snapshot: SourceSnapshot, render: Bool = true) -> Evaluation {
+        let loaded = loader.load(snapshot)
+        let fairness = loaded.isValid ? Fairness.evaluate(loaded.platform) : FairnessReport(classes: [], diagnostics: [])
+        let diagnostics = (loaded.diagnostics + fairness.diagnostics).sorted()
+        let desired = diagnostics.hasErrors || !render ? nil : Renderer().render(loaded.platform)
+        return Evaluation(snapshot: snapshot, platform: loaded.platform, fairness: fairness,
+                          diagnostics: diagnostics, desired: desired)
+    }
+
+    /// Reads every live object and the serial they were read at.
+    public func readLive(_ live: some LiveStateReader) throws(PipelineError) -> LiveSnapshot {
+        do {
+            return LiveSnapshot(serial: try live.serial(), objects: try live.listObjects())
+        } catch {
+            throw PipelineError("cannot read live state: \(error)")
+        }
+    }
+
+    /// Plans the valid evaluation against live state. `maxDeletions` overrides cluster.yaml's.
+    public func plan(_ evaluation: Evaluation, live: LiveSnapshot, maxDeletions: Int? = nil) throws(PipelineError) -> Plan {
+        guard let desired = evaluation.desired else {
+            throw PipelineError("the repository has errors; nothing is planned from it")
+        }
+        let reconcile = evaluation.platform.cluster?.spec.reconcile
+        let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions)
+        return Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: live.objects,
+                           liveSerial: live.serial, revision: desired.revision, options: options)
+    }
+
+    public func plan(_ evaluation: Evaluation, live: some LiveStateReader, maxDeletions: Int? = nil)
+        throws(PipelineError) -> Plan
+    {
+        try plan(evaluation, live: try readLive(live), maxDeletions: maxDeletions)
+    }
+
+    /// Evaluates the repository at `path` and reads live state at the same time (the two are
+    /// independent), then plans. The plan is nil when the repository has errors; live state that
+    /// cannot be read is an error only for a valid repository.
+    public func evaluateAndPlan(path: String, live: some LiveStateReader, maxDeletions: Int? = nil)
+        throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
+    {
+        let reading = LiveRead()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            reading.result = Result { () throws(PipelineError) in try readLive(live) }
+        }
+        let evaluated = Result { () throws(PipelineError) in try evaluate(path: path) }
+        group.wait()
+        let evaluation = try evaluated.get()
+        guard evaluation.isValid, let result = reading.result else { return (evaluation, nil) }
+        return (evaluation, try plan(evaluation, live: try result.get(), maxDeletions: maxDeletions))
+    }
+}
+
+/// Live objects and the serial of the state they were read from.
+public struct LiveSnapshot: Sendable {
+    public var serial: Int
+    public var objects: [Manifest]
+
+    public init(serial: Int, objects: [Manifest]) {
+        self.serial = serial
+        self.objects = objects
+    }
+}
+
+/// The result of the background live read; written once before `DispatchGroup.wait` returns.
+private final class LiveRead: @unchecked Sendable {
+    var result: Result<LiveSnapshot, PipelineError>?
+}

@@ -1,0 +1,132 @@
+import FairwayCore
+import FairwayDiff
+import FairwayLive
+import Logging
+
+/// FairwayApply carries out a `Plan` against live state, in the plan's order, and reports what
+/// was done. It refuses plans that may not be applied (refusals, stale serial); on the first failure
+/// it stops and reports what was done and what was not, so that running again converges.
+
+/// The outcome of one change.
+public struct AppliedChange: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case applied
+        case failed
+        case skipped
+    }
+
+    public var action: Change.Action
+    public var key: ObjectKey
+    public var outcome: Outcome
+    public var error: String?
+}
+
+/// What an apply did.
+public struct ApplyReport: Sendable, Hashable, Codable {
+    public var revision: String
+    public var results: [AppliedChange]
+
+    public init(revision: String, results: [AppliedChange]) {
+        self.revision = revision
+        self.results = results
+    }
+
+    public var succeeded: Bool { !results.contains { $0.outcome != .applied } }
+    public var appliedCount: Int { results.count(where: { $0.outcome == .applied }) }
+    public var failed: AppliedChange? { results.first { $0.outcome == .failed } }
+    public var skippedCount: Int { results.count(where: { $0.outcome == .skipped }) }
+}
+
+/// Why an apply did not start.
+public struct ApplyRefusal: Error, Sendable, CustomStringConvertible {
+    public let reasons: [String]
+    public var description: String { reasons.joined(separator: "; ") }
+}
+
+/// Applies plans to a `LiveStateWriter`.
+public struct Applier: Sendable {
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ change: Change) -> Void
+
+    let logger: Logger
+
+    public init(logger: Logger) { self.logger = logger }
+
+    /// Applies `plan` in order. Throws `ApplyRefusal` before touching anything when the plan may not
+    /// be applied or the live state moved on since it was made.
+    public func apply(_ plan: Plan, to state: some LiveStateReader & LiveStateWriter,
+                      progress: Progress? = nil) throws -> ApplyReport {
+        guard plan.canApply else { throw ApplyRefusal(reasons: plan.refusals) }
+        let serial = try state.serial()
+        guard serial == plan.liveSerial else {
+            throw ApplyRefusal(reasons: ["the live state changed since the plan was made (serial \(plan.liveSerial), now \(serial)); plan again"])
+        }
+        var results: [AppliedChange] = []
+        results.reserveCapacity(plan.changes.count)
+        var failure: String?
+        var unflushed = 0
+        for (index, change) in plan.changes.enumerated() {
+            if failure != nil {
+                results.append(AppliedChange(action: change.action, key: change.key, outcome: .skipped, error: nil))
+                continue
+            }
+            // A stage ends where the kind changes: make the stage durable before the next begins.
+            if index > 0, plan.changes[index - 1].key.kind != change.key.kind || plan.changes[index - 1].action != change.action {
+                failure = flush(state, &results, unflushed: unflushed)
+                unflushed = 0
+                if failure != nil {
+                    results.append(AppliedChange(action: change.action, key: change.key, outcome: .skipped, error: nil))
+                    continue
+                }
+            }
+            do {
+                try perform(change, on: state)
+                results.append(AppliedChange(action: change.action, key: change.key, outcome: .applied, error: nil))
+                unflushed += 1
+                logger.debug("applied change", metadata: [
+                    "resource.key": "\(change.key)", "change.action": "\(change.action.rawValue)",
+                ])
+            } catch {
+                failure = error.description
+                results.append(AppliedChange(action: change.action, key: change.key, outcome: .failed,
+                                             error: error.description))
+                logger.error("change failed", metadata: [
+                    "resource.key": "\(change.key)", "change.action": "\(change.action.rawValue)",
+                    "error.code": "\(error.code.rawValue)",
+                ])
+            }
+            progress?(index + 1, plan.changes.count, change)
+        }
+        let flushFailure = flush(state, &results, unflushed: unflushed)
+        if failure == nil, flushFailure == nil {
+            try state.recordApplied(revision: plan.revision)
+        }
+        return ApplyReport(revision: plan.revision, results: results)
+    }
+
+    /// Flushes the writer; when that fails, the last `unflushed` results become failures. Returns the error text.
+    private func flush(_ state: some LiveStateWriter, _ results: inout [AppliedChange], unflushed: Int) -> String? {
+        do {
+            try state.flush()
+            return nil
+        } catch {
+            for index in results.indices.suffix(unflushed) {
+                results[index].outcome = .failed
+                results[index].error = "not made durable: \(error)"
+            }
+            logger.error("flush failed", metadata: ["error.code": "\(error.code.rawValue)"])
+            return error.description
+        }
+    }
+
+    private func perform(_ change: Change, on state: some LiveStateWriter) throws(LiveStateError) {
+        switch change.action {
+        case .create, .update:
+            guard let desired = change.desired else {
+                throw LiveStateError(.corrupt, "plan holds no desired object for \(change.key)")
+            }
+            try state.put(Manifest(key: change.key, body: desired))
+        case .delete:
+            try state.delete(change.key)
+        }
+    }
+}

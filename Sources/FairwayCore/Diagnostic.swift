@@ -1,0 +1,83 @@
+/// A place in a platform repository file: path relative to the repository root, 1-based line and column.
+public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var column: Int
+
+    public init(path: String, line: Int, column: Int) {
+        self.path = path
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(path):\(line):\(column)" }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.path, a.line, a.column) < (b.path, b.line, b.column)
+    }
+}
+
+/// One problem found in the platform repository, printed the way compilers print them:
+/// `path:line:column: error[code]: message`, then an optional `hint:` line.
+///
+/// `code` is a short, stable, value-free slug (`unknown-field`, `duplicate-key`) usable as a metric
+/// label and documented in the README. A warning does not make validation fail; an error does.
+public struct Diagnostic: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Codable, Comparable {
+        case error
+        case warning
+
+        public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+    }
+
+    public var severity: Severity
+    public var code: String
+    public var message: String
+    public var location: SourceLocation?
+    public var hint: String?
+
+    public init(_ severity: Severity = .error, code: String, _ message: String, at location: SourceLocation?,
+                hint: String? = nil) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.location = location
+        self.hint = hint
+    }
+
+    public static func error(_ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil)
+        -> Diagnostic
+    {
+        Diagnostic(.error, code: code, message, at: location, hint: hint)
+    }
+
+    public static func warning(_ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil)
+        -> Diagnostic
+    {
+        Diagnostic(.warning, code: code, message, at: location, hint: hint)
+    }
+
+    /// The compiler-style line, without colour, and the hint on its own line when there is one.
+    public var description: String {
+        var text = ""
+        if let location { text += "\(location): " }
+        text += "\(severity.rawValue)[\(code)]: \(message)"
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+
+    /// Sorted by file, line, column, then code, so output is stable.
+    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+        switch (a.location, b.location) {
+        case let (l?, r?) where l != r: return l < r
+        case (nil, .some): return true
+        case (.some, nil): return false
+        default: return (a.code, a.message) < (b.code, b.message)
+        }
+    }
+}
+
+extension Array where Element == Diagnostic {
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+    public var errorCount: Int { count(where: { $0.severity == .error }) }
+}

@@ -1,0 +1,85 @@
+/// Writes `JSONValue` trees as JSON text: compact, or indented with two spaces.
+///
+/// Output is deterministic: object members in their stored order (use `sortedRecursively()` first for
+/// canonical output), doubles in Swift's shortest round-tripping form, strings escaped per RFC 8259.
+public enum JSONWriter {
+    public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        write(value, into: &bytes, pretty: pretty, indent: 0)
+        if pretty { bytes.append(UInt8(ascii: "\n")) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        write(value, into: &bytes, pretty: pretty, indent: 0)
+        if pretty { bytes.append(UInt8(ascii: "\n")) }
+        return bytes
+    }
+
+    static func write(_ value: JSONValue, into out: inout [UInt8], pretty: Bool, indent: Int) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case let .int(i): out.append(contentsOf: String(i).utf8)
+        case let .double(d):
+            if d.isFinite {
+                if d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: String(Int64(d)).utf8) }
+                else { out.append(contentsOf: "\(d)".utf8) }
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
+        case let .string(s): writeString(s, into: &out)
+        case let .array(items):
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
+            for (n, item) in items.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, pretty: pretty, indent: indent + 1)
+                write(item, into: &out, pretty: pretty, indent: indent + 1)
+            }
+            newline(&out, pretty: pretty, indent: indent)
+            out.append(UInt8(ascii: "]"))
+        case let .object(object):
+            if object.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
+            for (n, member) in object.members.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, pretty: pretty, indent: indent + 1)
+                writeString(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                write(member.value, into: &out, pretty: pretty, indent: indent + 1)
+            }
+            newline(&out, pretty: pretty, indent: indent)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(_ out: inout [UInt8], pretty: Bool, indent: Int) {
+        guard pretty else { return }
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

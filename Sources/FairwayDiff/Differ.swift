@@ -1,0 +1,77 @@
+import FairwayCore
+
+/// Options that shape a plan.
+public struct DiffOptions: Sendable {
+    /// Delete owned live objects that are no longer desired.
+    public var prune: Bool
+    /// Refuse the plan when it deletes more objects than this; nil for no limit.
+    public var maxDeletions: Int?
+
+    public init(prune: Bool = true, maxDeletions: Int? = nil) {
+        self.prune = prune
+        self.maxDeletions = maxDeletions
+    }
+}
+
+/// Computes a plan from desired and live objects. Pure: same inputs, same plan.
+public enum Differ {
+    /// How one desired object compares with its live twin.
+    enum Comparison: Sendable {
+        case create
+        case unowned
+        case unchanged
+        case update([FieldChange])
+    }
+
+    public static func plan(desired: [Manifest], tenantOf: [ObjectKey: String], live: [Manifest], liveSerial: Int,
+                            revision: String, options: DiffOptions = DiffOptions()) -> Plan {
+        var liveByKey: [ObjectKey: JSONValue] = [:]
+        liveByKey.reserveCapacity(live.count)
+        for manifest in live { liveByKey[manifest.key] = manifest.body }
+        // Comparing objects is independent per object: spread it over the cores.
+        let lookup = liveByKey
+        let comparisons = ParallelMap.map(desired) { manifest -> Comparison in
+            guard let current = lookup[manifest.key] else { return .create }
+            guard Ownership.isOwned(current) else { return .unowned }
+            // Identical bodies (the common case) need no normalising.
+            if current == manifest.body { return .unchanged }
+            let fields = FieldDiff.changes(from: Normalizer.comparable(current), to: Normalizer.comparable(manifest.body))
+            return fields.isEmpty ? .unchanged : .update(fields)
+        }
+        var changes: [Change] = []
+        var unchanged = 0
+        var refusals: [String] = []
+        for (manifest, comparison) in zip(desired, comparisons) {
+            let tenant = tenantOf[manifest.key]
+            switch comparison {
+            case .create:
+                changes.append(Change(action: .create, key: manifest.key, tenant: tenant, desired: manifest.body))
+            case .unowned:
+                refusals.append("\(manifest.key) exists but is not managed by Fairway; it will not be taken over")
+            case .unchanged:
+                unchanged += 1
+            case let .update(fields):
+                changes.append(Change(action: .update, key: manifest.key, tenant: tenant, fields: fields,
+                                      desired: manifest.body))
+            }
+        }
+        let desiredKeys = Set(desired.map(\.key))
+        var deletions: [Change] = []
+        var orphaned: [ObjectKey] = []
+        for manifest in live where !desiredKeys.contains(manifest.key) && Ownership.isOwned(manifest.body) {
+            if options.prune {
+                let tenant = manifest.body["metadata"]?["labels"]?[Ownership.tenantLabel]?.stringValue
+                deletions.append(Change(action: .delete, key: manifest.key, tenant: tenant))
+            } else {
+                orphaned.append(manifest.key)
+            }
+        }
+        if let limit = options.maxDeletions, deletions.count > limit {
+            refusals.append("the plan deletes \(deletions.count) objects; the limit is \(limit) (spec.reconcile.maxDeletions or --max-deletions)")
+        }
+        changes.sort { $0.key < $1.key }
+        deletions.sort { $1.key < $0.key }
+        return Plan(revision: revision, liveSerial: liveSerial, changes: changes + deletions, unchanged: unchanged,
+                    orphaned: orphaned.sorted(), refusals: refusals)
+    }
+}

@@ -1,0 +1,110 @@
+import FairwayCore
+
+/// FairwayDiff compares desired objects with live ones and produces a `Plan`: a value that says
+/// what would be created, updated and deleted, field by field. It is a pure function of its inputs;
+/// fetching live state is the caller's work and showing the plan is the views' work.
+
+/// One field that differs between live and desired. `before` is nil for an added field, `after`
+/// nil for a removed one. `path` is dotted, with list indexes and odd keys in brackets
+/// (`spec.hard["requests.cpu"]`, `subjects[0].name`).
+public struct FieldChange: Sendable, Hashable, Codable {
+    public var path: String
+    public var before: JSONValue?
+    public var after: JSONValue?
+
+    public init(path: String, before: JSONValue?, after: JSONValue?) {
+        self.path = path
+        self.before = before
+        self.after = after
+    }
+}
+
+/// What happens to one object.
+public struct Change: Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Codable, CaseIterable {
+        case create
+        case update
+        case delete
+    }
+
+    public var action: Action
+    public var key: ObjectKey
+    /// The tenant the object belongs to, when it belongs to one.
+    public var tenant: String?
+    /// Field-level differences (updates only).
+    public var fields: [FieldChange]
+    /// The object to write (creates and updates).
+    public var desired: JSONValue?
+
+    public init(action: Action, key: ObjectKey, tenant: String?, fields: [FieldChange] = [], desired: JSONValue? = nil) {
+        self.action = action
+        self.key = key
+        self.tenant = tenant
+        self.fields = fields
+        self.desired = desired
+    }
+}
+
+/// Counts of a plan, overall or for one tenant.
+public struct ChangeCounts: Sendable, Hashable, Codable {
+    public var create = 0
+    public var update = 0
+    public var delete = 0
+
+    public init() {}
+
+    public var total: Int { create + update + delete }
+
+    mutating func add(_ action: Change.Action) {
+        switch action {
+        case .create: create += 1
+        case .update: update += 1
+        case .delete: delete += 1
+        }
+    }
+}
+
+/// Everything an apply would do, and whether it may: the decisions live here, not in the views.
+public struct Plan: Sendable, Hashable, Codable {
+    /// The revision the desired state was rendered from.
+    public var revision: String
+    /// The live state's serial the plan was computed against; apply refuses a plan whose serial is stale.
+    public var liveSerial: Int
+    /// Changes in apply order: creates and updates by kind order, then deletes in reverse kind order.
+    public var changes: [Change]
+    /// Objects that match their desired state.
+    public var unchanged: Int
+    /// Owned live objects gone from Git that are kept because pruning is off.
+    public var orphaned: [ObjectKey]
+    /// Why this plan must not be applied (deletion guard, unowned objects in the way); empty when it may.
+    public var refusals: [String]
+
+    public init(revision: String, liveSerial: Int, changes: [Change], unchanged: Int, orphaned: [ObjectKey],
+                refusals: [String]) {
+        self.revision = revision
+        self.liveSerial = liveSerial
+        self.changes = changes
+        self.unchanged = unchanged
+        self.orphaned = orphaned
+        self.refusals = refusals
+    }
+
+    public var hasChanges: Bool { !changes.isEmpty }
+    public var canApply: Bool { refusals.isEmpty }
+
+    public var counts: ChangeCounts {
+        var counts = ChangeCounts()
+        for change in changes { counts.add(change.action) }
+        return counts
+    }
+
+    /// Counts per tenant, sorted by tenant name; objects of no tenant are left out.
+    public var countsByTenant: [(tenant: String, counts: ChangeCounts)] {
+        var byTenant: [String: ChangeCounts] = [:]
+        for change in changes {
+            guard let tenant = change.tenant else { continue }
+            byTenant[tenant, default: ChangeCounts()].add(change.action)
+        }
+        return byTenant.keys.sorted().map { ($0, byTenant[$0]!) }
+    }
+}

@@ -1,0 +1,47 @@
+import FairwayModel
+
+/// GPU capacity per class, in the units tenants are guaranteed: whole GPUs, time-sliced replicas,
+/// or MIG devices.
+public enum GPUCapacity {
+    /// A pool's capacity: maxNodes x GPUs per node x (time-slicing replicas, or MIG devices per GPU).
+    /// When a pool allows instance types with different GPU counts, the smallest count is used, so
+    /// guarantees only ever rest on capacity that is surely there.
+    public static func of(_ pool: NodePoolSpec) -> Int {
+        guard let gpu = pool.gpu else { return 0 }
+        let types = instanceTypes(of: pool).filter { $0.gpuModel == gpu.model && $0.gpuCount > 0 }
+        guard let perNode = types.map(\.gpuCount).min() else { return 0 }
+        let multiplier: Int
+        switch gpu.sharingMode {
+        case .none: multiplier = 1
+        case .timeSlicing: multiplier = gpu.sharing?.replicas ?? 1
+        case .mig:
+            let devices = types.compactMap { type in
+                GPUCatalog.migModel(forInstanceType: type.name)?.devicesPerGPU(layout: gpu.sharing?.layout ?? "")
+            }
+            multiplier = devices.min() ?? 0
+        }
+        return pool.capacity.maxNodes * perNode * multiplier
+    }
+
+    /// The catalogue entries a pool may launch: its types, or its families crossed with its sizes.
+    public static func instanceTypes(of pool: NodePoolSpec) -> [GPUInstanceType] {
+        if let types = pool.instances.types { return types.compactMap(GPUCatalog.instanceType) }
+        let families = Set(pool.instances.families ?? [])
+        let sizes = pool.instances.sizes.map(Set.init)
+        return GPUCatalog.instanceTypes.values.filter { type in
+            guard families.contains(type.family) else { return false }
+            let size = type.name.split(separator: ".").dropFirst().joined(separator: ".")
+            return sizes?.contains(size) ?? true
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Capacity of every class that has pools.
+    public static func byClass(_ platform: Platform) -> [String: Int] {
+        var capacity: [String: Int] = [:]
+        for pool in platform.nodePools {
+            guard let gpu = pool.spec.gpu else { continue }
+            capacity[gpu.class, default: 0] += of(pool.spec)
+        }
+        return capacity
+    }
+}

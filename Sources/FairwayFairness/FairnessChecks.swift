@@ -1,0 +1,55 @@
+import FairwayCore
+import FairwayModel
+
+/// The checks that make a fairness policy impossible, each pointing at the policy lines involved.
+enum FairnessChecks {
+    static func check(className: String, capacity: Int, maxSharePercent: Int?, requests: [ShareRequest],
+                      policy: Document<GpuFairnessPolicySpec>, platform: Platform) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let total = requests.reduce(0) { $0 + $1.guaranteed }
+        let classAt = policy.keyLocation("spec", "classes", .key(className))
+        if total > capacity {
+            let pools = platform.nodePools.filter { $0.spec.gpu?.class == className }
+            let poolText = pools.isEmpty ? "no node pool provides it"
+                : pools.map { "\($0.path) gives \(GPUCapacity.of($0.spec))" }.joined(separator: ", ")
+            out.append(.error("guarantees-exceed-capacity",
+                              "guarantees in class '\(className)' add up to \(total) but its capacity is \(capacity)",
+                              at: classAt,
+                              hint: "lower guarantees by \(total - capacity) or add capacity (\(poolText))"))
+        }
+        if let percent = maxSharePercent {
+            let cap = capacity * percent / 100
+            for r in requests where r.guaranteed > cap {
+                out.append(.error("guarantee-above-max-share",
+                                  "\(r.tenant) is guaranteed \(r.guaranteed) in '\(className)', above the max share floor(\(percent)% x \(capacity)) = \(cap)",
+                                  at: policy.location("spec", "classes", .key(className), "tenants", .key(r.tenant), "guaranteed"),
+                                  hint: "lower \(r.tenant).guaranteed to \(cap), or raise maxSharePercent"))
+            }
+        }
+        return out
+    }
+
+    /// A Ray workload whose peak exceeds what its tenant could ever hold in the class can never be admitted.
+    static func workloadsFit(platform: Platform, policy: Document<GpuFairnessPolicySpec>,
+                             capacity: [String: Int]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for workload in platform.rayWorkloads {
+            guard let gpuClass = workload.spec.gpuClass, workload.spec.peakAccelerators > 0,
+                  let classPolicy = policy.spec.classes?[gpuClass] else { continue }
+            let c = capacity[gpuClass] ?? 0
+            let cap = classPolicy.maxSharePercent.map { c * $0 / 100 } ?? c
+            let share = classPolicy.tenants?[workload.tenant]
+            let ceiling = min(share.map { s in s.borrowingLimit.map { s.guaranteed + $0 } ?? c } ?? 0, cap)
+            let peak = workload.spec.peakAccelerators
+            if peak > ceiling {
+                let why = share == nil ? "the tenant has no share of '\(gpuClass)' in the policy"
+                    : "guarantee \(share!.guaranteed) plus borrowing limit \(share!.borrowingLimit.map(String.init) ?? "none"), capped at \(cap)"
+                out.append(.error("workload-never-admitted",
+                                  "\(workload.kind.rawValue) '\(workload.name)' needs \(peak) '\(gpuClass)' GPUs at peak; tenant \(workload.tenant) can hold at most \(ceiling) (\(why))",
+                                  at: workload.document.location("spec", "workerGroups"),
+                                  hint: "lower maxReplicas, or raise \(workload.tenant)'s guarantee or borrowing limit in \(policy.path)"))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,95 @@
+import FairwayCore
+import FairwayModel
+
+/// One tenant's place in one GPU class.
+public struct TenantAllocation: Sendable, Hashable, Codable {
+    public var tenant: String
+    public var guaranteed: Int
+    public var weight: Int
+    public var borrowingLimit: Int?
+    public var lendingLimit: Int?
+    public var demand: Int
+    /// What the tenant gets when every tenant asks for its demand.
+    public var target: Int
+}
+
+/// One GPU class: capacity, cap and each tenant's allocation.
+public struct ClassAllocation: Sendable, Hashable, Codable {
+    public var gpuClass: String
+    public var capacity: Int
+    public var maxSharePercent: Int?
+    public var tenants: [TenantAllocation]
+
+    public var guaranteed: Int { tenants.reduce(0) { $0 + $1.guaranteed } }
+}
+
+/// The fairness outcome of a platform: allocations per class, and the problems that make the
+/// policy impossible.
+public struct FairnessReport: Sendable {
+    public var classes: [ClassAllocation]
+    public var diagnostics: [Diagnostic]
+
+    public init(classes: [ClassAllocation], diagnostics: [Diagnostic]) {
+        self.classes = classes
+        self.diagnostics = diagnostics
+    }
+}
+
+/// Runs the fairness checks and computes allocations.
+public enum Fairness {
+    public static func evaluate(_ platform: Platform) -> FairnessReport {
+        guard let policy = platform.fairnessPolicy else { return FairnessReport(classes: [], diagnostics: []) }
+        let capacity = GPUCapacity.byClass(platform)
+        let demand = DeclaredDemand.byTenantAndClass(platform)
+        var diagnostics: [Diagnostic] = []
+        var classes: [ClassAllocation] = []
+        for (className, classPolicy) in (policy.spec.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let c = capacity[className] ?? 0
+            let requests = (classPolicy.tenants ?? [:]).sorted { $0.key < $1.key }.map { tenant, share in
+                ShareRequest(tenant: tenant, guaranteed: share.guaranteed, weight: share.weight ?? policy.spec.defaultWeight,
+                             borrowingLimit: share.borrowingLimit, lendingLimit: share.lendingLimit,
+                             demand: share.demand ?? demand[tenant]?[className] ?? 0)
+            }
+            let problems = FairnessChecks.check(className: className, capacity: c,
+                                                maxSharePercent: classPolicy.maxSharePercent, requests: requests,
+                                                policy: policy, platform: platform)
+            diagnostics += problems
+            let targets = problems.hasErrors
+                ? [:] : WaterFilling.targets(capacity: c, maxSharePercent: classPolicy.maxSharePercent, requests: requests)
+            classes.append(ClassAllocation(
+                gpuClass: className, capacity: c, maxSharePercent: classPolicy.maxSharePercent,
+                tenants: requests.map {
+                    TenantAllocation(tenant: $0.tenant, guaranteed: $0.guaranteed, weight: $0.weight,
+                                     borrowingLimit: $0.borrowingLimit, lendingLimit: $0.lendingLimit, demand: $0.demand,
+                                     target: targets[$0.tenant] ?? 0)
+                }))
+        }
+        diagnostics += FairnessChecks.workloadsFit(platform: platform, policy: policy, capacity: capacity)
+        return FairnessReport(classes: classes, diagnostics: diagnostics.sorted())
+    }
+}
+
+/// Each tenant's declared peak per class: Ray workloads at maxReplicas plus GPU notebooks at
+/// maxGpuServers (each at the largest GPU count of the tenant's profiles in that class).
+public enum DeclaredDemand {
+    public static func byTenantAndClass(_ platform: Platform) -> [String: [String: Int]] {
+        var demand: [String: [String: Int]] = [:]
+        for workload in platform.rayWorkloads {
+            guard let gpuClass = workload.spec.gpuClass else { continue }
+            demand[workload.tenant, default: [:]][gpuClass, default: 0] += workload.spec.peakAccelerators
+        }
+        let profiles = platform.notebookCatalog?.spec.profiles ?? []
+        for tenant in platform.tenants {
+            guard let notebooks = tenant.spec.notebooks, let servers = notebooks.maxGpuServers, servers > 0 else { continue }
+            var perClass: [String: Int] = [:]
+            for name in notebooks.profiles ?? [] {
+                guard let gpu = profiles.first(where: { $0.name == name })?.gpu else { continue }
+                perClass[gpu.class] = max(perClass[gpu.class] ?? 0, gpu.count ?? 1)
+            }
+            for (gpuClass, perServer) in perClass {
+                demand[tenant.name, default: [:]][gpuClass, default: 0] += servers * perServer
+            }
+        }
+        return demand
+    }
+}

@@ -1,0 +1,213 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CFairwaySys
+import FairwayCore
+
+/// The embedded live state: a directory holding the last applied objects, one JSON file each
+/// (`objects/<group>/<Kind>/<namespace>/<name>.json`), plus `state.json` with the serial and the last
+/// applied revision. Every write is atomic. Writes need the exclusive lock (`lock()`), so two applies
+/// can never interleave; reads need no lock.
+public final class LocalStateStore: LiveStateReader, @unchecked Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    var objectsRoot: String { "\(root)/objects" }
+    var metadataPath: String { "\(root)/state.json" }
+
+    /// What `state.json` records.
+    public struct Metadata: Sendable, Equatable {
+        public var serial: Int
+        public var revision: String?
+        public var appliedAt: String?
+    }
+
+    public func metadata() throws(LiveStateError) -> Metadata {
+        guard FileIO.exists(metadataPath) else { return Metadata(serial: 0, revision: nil, appliedAt: nil) }
+        let bytes = try FileIO.readAll(metadataPath)
+        guard let json = try? JSONReader.parse(bytes), case let .int(serial)? = json["serial"] else {
+            throw LiveStateError(.corrupt, "state metadata is not valid JSON with a serial", path: metadataPath)
+        }
+        return Metadata(serial: Int(serial), revision: json["revision"]?.stringValue, appliedAt: json["appliedAt"]?.stringValue)
+    }
+
+    public func serial() throws(LiveStateError) -> Int { try metadata().serial }
+
+    public func listObjects() throws(LiveStateError) -> [Manifest] {
+        var paths: [String] = []
+        for group in FileIO.list(objectsRoot) {
+            for kind in FileIO.list("\(objectsRoot)/\(group)") {
+                for namespace in FileIO.list("\(objectsRoot)/\(group)/\(kind)") {
+                    let directory = "\(objectsRoot)/\(group)/\(kind)/\(namespace)"
+                    for file in FileIO.list(directory) where file.hasSuffix(".json") {
+                        paths.append("\(directory)/\(file)")
+                    }
+                }
+            }
+        }
+        let results = ParallelMap.map(paths) { path in Result { () throws(LiveStateError) in try readObject(path) } }
+        var manifests: [Manifest] = []
+        manifests.reserveCapacity(results.count)
+        for result in results { manifests.append(try result.get()) }
+        let order = manifests.indices.sorted { manifests[$0].key < manifests[$1].key }
+        return order.map { manifests[$0] }
+    }
+
+    private func readObject(_ path: String) throws(LiveStateError) -> Manifest {
+        let bytes = try FileIO.readAll(path)
+        let body: JSONValue
+        do {
+            body = try JSONReader.parse(bytes)
+        } catch {
+            throw LiveStateError(.corrupt, "not valid JSON (\(error.reason) at byte \(error.offset))", path: path)
+        }
+        guard let manifest = Manifest(body: body) else {
+            throw LiveStateError(.corrupt, "object has no apiVersion, kind or metadata.name", path: path)
+        }
+        guard objectPath(manifest.key) == path else {
+            throw LiveStateError(.corrupt, "file holds \(manifest.key), which belongs elsewhere", path: path)
+        }
+        return manifest
+    }
+
+    /// The file that holds an object.
+    func objectPath(_ key: ObjectKey) -> String {
+        let group = key.group.isEmpty ? "core" : key.group
+        return "\(objectsRoot)/\(group)/\(key.kind)/\(key.namespace ?? "_cluster")/\(key.name).json"
+    }
+
+    /// Takes the exclusive lock; fails at once when another process holds it.
+    public func lock() throws(LiveStateError) -> LockedLocalState {
+        try FileIO.makeDirectories(root)
+        let path = "\(root)/.lock"
+        let fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw LiveStateError(.io, "cannot open lock: \(FileIO.errorText())", path: path) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? FileIO.readAll(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            close(fd)
+            throw LiveStateError(.locked, "the state is locked by another apply\(holder.isEmpty ? "" : " (pid \(holder))")",
+                                 path: root)
+        }
+        ftruncate(fd, 0)
+        let pid = Array(String(getpid()).utf8)
+        _ = pid.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        return LockedLocalState(store: self, lockDescriptor: fd)
+    }
+}
+
+/// The local state while this process holds its lock: the only way to change it. Release with `unlock()`.
+///
+/// `put` and `delete` stage their change (a put writes its temporary file); `flush` makes the staged
+/// changes durable with one file-system sync, then renames and unlinks in order and syncs the
+/// directories touched. Each file is replaced atomically; a crash before `flush` leaves the previous
+/// state, and staged temporary files are removed on `unlock`.
+public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecked Sendable {
+    private enum Staged {
+        case put(temporary: String, path: String)
+        case delete(path: String)
+    }
+
+    public let store: LocalStateStore
+    private var lockDescriptor: Int32
+    private var staged: [Staged] = []
+
+    init(store: LocalStateStore, lockDescriptor: Int32) {
+        self.store = store
+        self.lockDescriptor = lockDescriptor
+    }
+
+    deinit { unlock() }
+
+    public func unlock() {
+        guard lockDescriptor >= 0 else { return }
+        for case let .put(temporary, _) in staged { unlink(temporary) }
+        staged.removeAll()
+        flock(lockDescriptor, LOCK_UN)
+        close(lockDescriptor)
+        lockDescriptor = -1
+    }
+
+    private func requireLock() throws(LiveStateError) {
+        guard lockDescriptor >= 0 else { throw LiveStateError(.notLocked, "the state lock was released", path: store.root) }
+    }
+
+    public func listObjects() throws(LiveStateError) -> [Manifest] { try store.listObjects() }
+    public func serial() throws(LiveStateError) -> Int { try store.serial() }
+
+    public func put(_ manifest: Manifest) throws(LiveStateError) {
+        try requireLock()
+        let key = manifest.key
+        for part in [key.group, key.kind, key.namespace ?? "", key.name] where part.contains("/") || part == ".." {
+            throw LiveStateError(.io, "refusing an object whose identity contains a path separator: \(key)")
+        }
+        let path = store.objectPath(key)
+        try FileIO.makeDirectories(FileIO.directory(of: path))
+        let temporary = try FileIO.writeTemporary(JSONWriter.bytes(manifest.body.sortedRecursively(), pretty: true),
+                                                  beside: path, sync: false)
+        staged.append(.put(temporary: temporary, path: path))
+    }
+
+    public func delete(_ key: ObjectKey) throws(LiveStateError) {
+        try requireLock()
+        staged.append(.delete(path: store.objectPath(key)))
+    }
+
+    public func flush() throws(LiveStateError) {
+        try requireLock()
+        guard !staged.isEmpty else { return }
+        guard fairway_syncfs(lockDescriptor) == 0 else {
+            throw LiveStateError(.io, "cannot sync the file system: \(FileIO.errorText())", path: store.root)
+        }
+        var directories: Set<String> = []
+        let work = staged
+        staged.removeAll()
+        for (index, change) in work.enumerated() {
+            switch change {
+            case let .put(temporary, path):
+                guard rename(temporary, path) == 0 else {
+                    let message = "cannot rename into place: \(FileIO.errorText())"
+                    for case let .put(rest, _) in work[index...] { unlink(rest) }
+                    throw LiveStateError(.io, message, path: path)
+                }
+                directories.insert(FileIO.directory(of: path))
+            case let .delete(path):
+                try FileIO.remove(path)
+                directories.insert(FileIO.directory(of: path))
+            }
+        }
+        for directory in directories.sorted() { FileIO.syncDirectory(directory) }
+    }
+
+    public func recordApplied(revision: String) throws(LiveStateError) {
+        try requireLock()
+        try flush()
+        let next = try store.metadata().serial + 1
+        let metadata: JSONValue = [
+            "format": 1,
+            "serial": .int(Int64(next)),
+            "revision": .string(revision),
+            "appliedAt": .string(Timestamp.nowISO8601()),
+        ]
+        try FileIO.writeAtomically(JSONWriter.bytes(metadata, pretty: true), to: store.metadataPath)
+    }
+}
+
+/// UTC timestamps without Foundation.
+enum Timestamp {
+    static func nowISO8601() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func pad(_ n: Int32, _ width: Int = 2) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
+            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
+    }
+}

@@ -1,0 +1,83 @@
+/// FairwayModel turns platform files into typed documents. It owns the schema of every kind
+/// (one description drives strict checking, typed decoding and the published JSON Schemas), the
+/// diagnostics for bad input, and the checks across documents. It reads bytes from FairwaySource
+/// and YAML trees from FairwayYAML; it knows nothing of Kubernetes objects or solvers.
+
+/// The shape a field's value must have.
+public indirect enum FieldType: Sendable {
+    case string(StringFormat)
+    case integer(min: Int64?, max: Int64?)
+    case boolean
+    case quantity
+    case duration
+    case enumeration([String])
+    case list(FieldType, minItems: Int)
+    /// A mapping from free string keys to values of one type.
+    case map(FieldType, keyFormat: StringFormat)
+    case object(ObjectSchema)
+    /// Anything JSON can hold (Helm values, Ray runtime environments).
+    case any
+
+    public static let text = FieldType.string(.any)
+    public static let dnsLabel = FieldType.string(.dnsLabel)
+    public static func list(_ item: FieldType) -> FieldType { .list(item, minItems: 0) }
+    public static func map(_ value: FieldType) -> FieldType { .map(value, keyFormat: .any) }
+    public static let count = FieldType.integer(min: 0, max: nil)
+}
+
+/// A named rule for string values.
+public enum StringFormat: String, Sendable {
+    case any
+    /// RFC 1123 label: lowercase alphanumerics and '-', at most 63 characters.
+    case dnsLabel
+    /// A Kubernetes label or annotation key (optional DNS prefix, then a name).
+    case labelKey
+    /// A 12-digit AWS account id.
+    case awsAccountId
+    /// An Amazon Resource Name.
+    case arn
+    /// A container image reference with a pinned tag or digest.
+    case imageRef
+
+    /// The regular expression published in the JSON Schema for this format.
+    public var pattern: String? {
+        switch self {
+        case .any, .imageRef: return nil
+        case .dnsLabel: return "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+        case .labelKey: return "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+        case .awsAccountId: return "^[0-9]{12}$"
+        case .arn: return "^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$"
+        }
+    }
+}
+
+/// One field of an object: its name, type, whether it must be present, and what it means.
+public struct Field: Sendable {
+    public var name: String
+    public var type: FieldType
+    public var required: Bool
+    public var doc: String
+
+    public init(_ name: String, _ type: FieldType, required: Bool = false, _ doc: String) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.doc = doc
+    }
+}
+
+/// The fields an object may have; any other key is an error.
+public struct ObjectSchema: Sendable {
+    public var doc: String
+    public var fields: [Field]
+    /// Groups of fields of which at most one may be set (for example `gpu` or `mig`).
+    public var exclusive: [[String]]
+
+    public init(_ doc: String, exclusive: [[String]] = [], _ fields: [Field]) {
+        self.doc = doc
+        self.fields = fields
+        self.exclusive = exclusive
+    }
+
+    public func field(named name: String) -> Field? { fields.first { $0.name == name } }
+}

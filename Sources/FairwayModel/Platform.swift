@@ -1,0 +1,54 @@
+import FairwayCore
+
+/// Everything one revision of the platform repository declares, decoded and typed.
+///
+/// Collections are sorted by name. A document whose spec failed to decode is absent from the typed
+/// collections but present in `headers`.
+public struct Platform: Sendable {
+    public internal(set) var revision: String
+    public internal(set) var cluster: Document<ClusterSpec>?
+    public internal(set) var tenants: [Document<TenantSpec>] = []
+    public internal(set) var nodePools: [Document<NodePoolSpec>] = []
+    public internal(set) var rayWorkloads: [RayWorkload] = []
+    public internal(set) var notebookCatalog: Document<NotebookCatalogSpec>?
+    public internal(set) var fairnessPolicy: Document<GpuFairnessPolicySpec>?
+    public internal(set) var sharingPolicies: [Document<GpuSharingPolicySpec>] = []
+    public internal(set) var headers: [DocumentHeader] = []
+
+    /// Lookup tables, rebuilt by `reindex()` once the loader has filled the collections.
+    private var tenantPositions: [String: Int] = [:]
+    private var declared: Set<String> = []
+
+    init(revision: String) { self.revision = revision }
+
+    mutating func reindex() {
+        tenantPositions = Dictionary(tenants.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        declared = Set(headers.map { "\($0.kind.rawValue)/\($0.name)" })
+    }
+
+    public func tenant(named name: String) -> Document<TenantSpec>? {
+        tenantPositions[name].map { tenants[$0] }
+    }
+
+    public func nodePool(named name: String) -> Document<NodePoolSpec>? {
+        nodePools.first { $0.name == name }
+    }
+
+    /// True when a document of `kind` named `name` exists, decoded or not.
+    public func declares(_ kind: Kind, named name: String) -> Bool {
+        declared.contains("\(kind.rawValue)/\(name)")
+    }
+
+    /// The GPU classes that node pools provide.
+    public var gpuClasses: Set<String> {
+        Set(nodePools.compactMap { $0.spec.gpu?.class })
+    }
+}
+
+/// What loading a platform repository produced: the platform (possibly partial) and every problem found.
+public struct LoadResult: Sendable {
+    public var platform: Platform
+    public var diagnostics: [Diagnostic]
+
+    public var isValid: Bool { !diagnostics.hasErrors }
+}

@@ -1,0 +1,88 @@
+import FairwayCore
+
+extension PlatformValidator {
+    mutating func checkTenants() {
+        var namespaceOwners: [String: SourceLocation] = [:]
+        let profiles = Set(platform.notebookCatalog?.spec.profiles.map(\.name) ?? [])
+        for tenant in platform.tenants {
+            let spec = tenant.spec
+            for (index, namespace) in spec.namespaces.enumerated() {
+                let here = tenant.location("spec", "namespaces", .index(index), "name")
+                if let first = namespaceOwners[namespace.name] {
+                    error("duplicate-namespace", "namespace '\(namespace.name)' is already declared", here,
+                          hint: "namespaces are unique across tenants; first declared at \(first)")
+                } else {
+                    namespaceOwners[namespace.name] = here
+                }
+            }
+            for key in (spec.quota ?? [:]).keys.sorted() where key.contains("nvidia.com/") {
+                error("gpu-quota-forbidden", "quota may not limit '\(key)'", tenant.keyLocation("spec", "quota", .key(key)),
+                      hint: "GPUs are governed by the GPU fairness policy (policies/default.yaml)")
+            }
+            let allowed = spec.allowedPriorityClasses ?? []
+            for (index, name) in allowed.enumerated() {
+                checkPriorityClass(name, at: tenant.location("spec", "allowedPriorityClasses", .index(index)))
+            }
+            if let name = spec.defaults?.priorityClass {
+                let at = tenant.location("spec", "defaults", "priorityClass")
+                checkPriorityClass(name, at: at)
+                if !allowed.isEmpty, !allowed.contains(name), priorityClassNames.contains(name) {
+                    error("priority-class-not-allowed",
+                          "default priority class '\(name)' is not in the tenant's allowedPriorityClasses", at)
+                }
+            }
+            if platform.fairnessPolicy != nil {
+                for (index, name) in (spec.gpuClasses ?? []).enumerated() where !knownGPUClasses.contains(name) {
+                    error("unknown-gpu-class", "GPU class '\(name)' is not in the fairness policy or any node pool",
+                          tenant.location("spec", "gpuClasses", .index(index)),
+                          hint: Self.didYouMean(name, knownGPUClasses))
+                }
+            }
+            if platform.notebookCatalog != nil {
+                for (index, name) in (spec.notebooks?.profiles ?? []).enumerated() where !profiles.contains(name) {
+                    error("unknown-profile", "notebook profile '\(name)' is not in jupyterhub/images.yaml",
+                          tenant.location("spec", "notebooks", "profiles", .index(index)),
+                          hint: Self.didYouMean(name, profiles))
+                }
+            }
+        }
+    }
+
+    mutating func checkCatalog() {
+        guard let catalog = platform.notebookCatalog else { return }
+        let images = Set(catalog.spec.images.map(\.name))
+        var names: Set<String> = []
+        var defaults: [Int] = []
+        for (index, profile) in catalog.spec.profiles.enumerated() {
+            if !names.insert(profile.name).inserted {
+                error("duplicate-name", "profile '\(profile.name)' is declared twice",
+                      catalog.location("spec", "profiles", .index(index), "name"))
+            }
+            if profile.default == true { defaults.append(index) }
+            for (n, image) in (profile.images ?? []).enumerated() where !images.contains(image) {
+                error("unknown-image", "image '\(image)' is not in spec.images",
+                      catalog.location("spec", "profiles", .index(index), "images", .index(n)),
+                      hint: Self.didYouMean(image, images))
+            }
+            if let pool = profile.nodepool, !platform.declares(.nodePool, named: pool) {
+                error("unknown-nodepool", "node pool '\(pool)' does not exist",
+                      catalog.location("spec", "profiles", .index(index), "nodepool"),
+                      hint: Self.didYouMean(pool, platform.nodePools.map(\.name)))
+            }
+            if let gpu = profile.gpu, !knownGPUClasses.contains(gpu.class) {
+                error("unknown-gpu-class", "GPU class '\(gpu.class)' is not in the fairness policy or any node pool",
+                      catalog.location("spec", "profiles", .index(index), "gpu", "class"),
+                      hint: Self.didYouMean(gpu.class, knownGPUClasses))
+            }
+        }
+        if defaults.count > 1 {
+            error("invalid-value", "\(defaults.count) profiles are marked default; at most one may be",
+                  catalog.location("spec", "profiles", .index(defaults[1]), "default"))
+        }
+        var imageNames: Set<String> = []
+        for (index, image) in catalog.spec.images.enumerated() where !imageNames.insert(image.name).inserted {
+            error("duplicate-name", "image '\(image.name)' is declared twice",
+                  catalog.location("spec", "images", .index(index), "name"))
+        }
+    }
+}

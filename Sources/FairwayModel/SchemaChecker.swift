@@ -1,0 +1,232 @@
+import FairwayCore
+import FairwayYAML
+
+/// Checks a YAML tree against an `ObjectSchema`, collecting every problem: unknown fields (with a
+/// "did you mean" hint), missing required fields, wrong types, values outside a range, enum or
+/// format. It never stops at the first problem and never crashes on odd input.
+struct SchemaChecker {
+    let path: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(path: String) { self.path = path }
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(path: path, line: node.mark.line, column: node.mark.column)
+    }
+
+    /// `key` is the mapping key that holds `node`, where a missing field is reported.
+    mutating func check(_ node: YAMLNode, against schema: ObjectSchema, at fieldPath: String, key: YAMLNode? = nil) {
+        guard let pairs = node.pairs else {
+            diagnostics.append(.error("wrong-type", "`\(fieldPath)` must be a mapping, not \(node.kindDescription)",
+                                      at: location(node)))
+            return
+        }
+        var seen: [String: YAMLNode] = [:]
+        for pair in pairs {
+            guard let key = pair.key.scalar else {
+                diagnostics.append(.error("wrong-type", "keys in `\(fieldPath)` must be strings", at: location(pair.key)))
+                continue
+            }
+            guard let field = schema.field(named: key) else {
+                var hint: String?
+                if let near = Suggest.nearest(to: key, in: schema.fields.map(\.name)) {
+                    hint = "did you mean `\(near)`?"
+                } else {
+                    hint = "allowed fields: \(schema.fields.map(\.name).joined(separator: ", "))"
+                }
+                diagnostics.append(.error("unknown-field", "unknown field `\(key)` in `\(fieldPath)`",
+                                          at: location(pair.key), hint: hint))
+                continue
+            }
+            seen[key] = pair.key
+            check(pair.value, against: field.type, at: "\(fieldPath).\(key)", key: pair.key)
+        }
+        for field in schema.fields where field.required && seen[field.name] == nil {
+            diagnostics.append(.error("missing-field", "`\(fieldPath)` is missing required field `\(field.name)`",
+                                      at: location(key ?? node)))
+        }
+        for group in schema.exclusive {
+            let present = group.filter { seen[$0] != nil }
+            if present.count > 1, let second = seen[present[1]] {
+                diagnostics.append(.error("conflicting-fields",
+                                          "`\(fieldPath)` sets both `\(present[0])` and `\(present[1])`; set one",
+                                          at: location(second)))
+            }
+        }
+    }
+
+    mutating func check(_ node: YAMLNode, against type: FieldType, at fieldPath: String, key: YAMLNode? = nil) {
+        switch type {
+        case .any:
+            return
+        case let .object(schema):
+            check(node, against: schema, at: fieldPath, key: key)
+        case let .list(itemType, minItems):
+            guard let items = node.items else {
+                return mismatch(node, "a list", fieldPath)
+            }
+            if items.count < minItems {
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)` needs at least \(minItems) item(s)",
+                                          at: location(node)))
+            }
+            for (index, item) in items.enumerated() {
+                check(item, against: itemType, at: "\(fieldPath)[\(index)]")
+            }
+        case let .map(valueType, keyFormat):
+            guard let pairs = node.pairs else { return mismatch(node, "a mapping", fieldPath) }
+            for pair in pairs {
+                guard let key = pair.key.scalar else {
+                    diagnostics.append(.error("wrong-type", "keys in `\(fieldPath)` must be strings",
+                                              at: location(pair.key)))
+                    continue
+                }
+                if let problem = FormatCheck.problem(key, format: keyFormat) {
+                    diagnostics.append(.error("invalid-value", "key `\(key)` in `\(fieldPath)` \(problem)",
+                                              at: location(pair.key)))
+                }
+                check(pair.value, against: valueType, at: "\(fieldPath).\(key)")
+            }
+        case let .string(format):
+            guard let text = node.scalar, !node.isNull else { return mismatch(node, "a string", fieldPath) }
+            if let problem = FormatCheck.problem(text, format: format) {
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)`: '\(text)' \(problem)", at: location(node),
+                                          hint: FormatCheck.hint(for: format)))
+            }
+        case let .integer(min, max):
+            guard node.isPlainScalar, let text = node.scalar, let value = YAMLCoreSchema.int(text) else {
+                return mismatch(node, "an integer", fieldPath)
+            }
+            if let min, value < min {
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(value); the least allowed is \(min)",
+                                          at: location(node)))
+            }
+            if let max, value > max {
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(value); the most allowed is \(max)",
+                                          at: location(node)))
+            }
+        case .boolean:
+            guard node.isPlainScalar, let text = node.scalar, YAMLCoreSchema.bool(text) != nil else {
+                let hint = node.scalar.map(YAMLCoreSchema.isYAML11Bool) == true ? "write `true` or `false`" : nil
+                diagnostics.append(.error("wrong-type", "`\(fieldPath)` must be true or false, not \(node.kindDescription)",
+                                          at: location(node), hint: hint))
+                return
+            }
+        case .quantity:
+            guard let text = node.scalar, !node.isNull, Quantity(text) != nil else {
+                if node.scalar == nil || node.isNull { return mismatch(node, "a quantity", fieldPath) }
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)`: '\(node.scalar ?? "")' is not a quantity",
+                                          at: location(node), hint: "write quantities as Kubernetes does: 8, 500m, 64Gi"))
+                return
+            }
+        case .duration:
+            guard let text = node.scalar, !node.isNull, GoDuration(text) != nil else {
+                if node.scalar == nil || node.isNull { return mismatch(node, "a duration", fieldPath) }
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)`: '\(node.scalar ?? "")' is not a duration",
+                                          at: location(node), hint: "write durations as Go does: 90s, 15m, 1h30m"))
+                return
+            }
+        case let .enumeration(values):
+            guard let text = node.scalar, !node.isNull else { return mismatch(node, "a string", fieldPath) }
+            if !values.contains(text) {
+                let hint = Suggest.nearest(to: text, in: values).map { "did you mean `\($0)`?" }
+                    ?? "allowed: \(values.joined(separator: ", "))"
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)`: '\(text)' is not one of \(values.joined(separator: ", "))",
+                                          at: location(node), hint: hint))
+            }
+        }
+    }
+
+    private mutating func mismatch(_ node: YAMLNode, _ expected: String, _ fieldPath: String) {
+        diagnostics.append(.error("wrong-type", "`\(fieldPath)` must be \(expected), not \(node.kindDescription)",
+                                  at: location(node)))
+    }
+}
+
+/// Checks string formats; returns what is wrong, or nil.
+enum FormatCheck {
+    static func problem(_ text: String, format: StringFormat) -> String? {
+        switch format {
+        case .any: return nil
+        case .dnsLabel:
+            return isDNSLabel(text) ? nil : "is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)"
+        case .labelKey:
+            return isLabelKey(text) ? nil : "is not a valid label key"
+        case .awsAccountId:
+            return text.count == 12 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
+                ? nil : "is not a 12-digit AWS account id"
+        case .arn:
+            let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            return parts.count == 6 && parts[0] == "arn" && parts[1].hasPrefix("aws") ? nil : "is not an ARN"
+        case .imageRef:
+            if text.contains("@sha256:") { return nil }
+            guard let colon = text.lastIndex(of: ":"), !text[colon...].contains("/") else {
+                return "has no tag; pin a version"
+            }
+            return text[text.index(after: colon)...] == "latest" ? "uses the `latest` tag; pin a version" : nil
+        }
+    }
+
+    static func hint(for format: StringFormat) -> String? {
+        switch format {
+        case .imageRef: return "write a pinned tag such as `repo/image:1.2.3` or a digest"
+        case .dnsLabel: return "use lowercase letters, digits and '-'"
+        default: return nil
+        }
+    }
+
+    static func isDNSLabel(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard !bytes.isEmpty, bytes.count <= 63 else { return false }
+        func alnum(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
+        guard alnum(bytes.first!), alnum(bytes.last!) else { return false }
+        return bytes.allSatisfy { alnum($0) || $0 == 45 }
+    }
+
+    static func isLabelKey(_ s: String) -> Bool {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let name = parts.last, !name.isEmpty, name.count <= 63 else { return false }
+        if parts.count == 2 {
+            let prefix = parts[0]
+            guard !prefix.isEmpty, prefix.count <= 253,
+                  prefix.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isDNSLabel(String($0)) })
+            else { return false }
+        }
+        let bytes = Array(name.utf8)
+        func alnum(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) }
+        guard alnum(bytes.first!), alnum(bytes.last!) else { return false }
+        return bytes.allSatisfy { alnum($0) || $0 == 45 || $0 == 95 || $0 == 46 }
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+public enum Suggest {
+    /// The candidate closest to `word` when it is close enough to be a likely typo.
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let d = distance(lower, candidate.lowercased())
+            if best == nil || d < best!.1 { best = (candidate, d) }
+        }
+        guard let best else { return nil }
+        let allowed = max(2, word.count / 3)
+        return best.1 <= allowed ? best.0 : nil
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,60 @@
+extension KindSchemas {
+    static let addon = ObjectSchema("A Helm release Fairway installs and upgrades.", [
+        Field("version", .text, required: true, "Chart version, pinned (for example `1.7.0`)."),
+        Field("values", .any, "Helm values merged over the values Fairway computes."),
+    ])
+
+    static let cluster = ObjectSchema("The one EKS cluster this repository describes.", [
+        Field("aws", .object(ObjectSchema("The AWS account and region.", [
+            Field("accountId", .string(.awsAccountId), required: true, "12-digit AWS account id, quoted."),
+            Field("region", .text, required: true, "AWS region, for example `us-west-2`."),
+        ])), required: true, "Where the cluster lives."),
+        Field("eks", .object(ObjectSchema("The EKS cluster.", [
+            Field("clusterName", .dnsLabel, required: true, "EKS cluster name."),
+            Field("kubernetesVersion", .text, required: true, "Kubernetes minor version, quoted (`\"1.33\"`)."),
+            Field("nodeRoleArn", .string(.arn), required: true, "IAM role for managed node groups."),
+            Field("subnetIds", .list(.text, minItems: 1), required: true, "Private subnets for node groups."),
+            Field("karpenter", .object(ObjectSchema("Karpenter settings.", [
+                Field("nodeRole", .text, required: true, "IAM role name Karpenter nodes assume."),
+                Field("discoveryTag", .text, required: true,
+                      "Value of the `karpenter.sh/discovery` tag on subnets and security groups."),
+            ])), "Karpenter node provisioning; required when a node pool uses Karpenter."),
+        ])), required: true, "The EKS cluster."),
+        Field("addons", .object(ObjectSchema("Pinned Helm releases.", [
+            Field("kuberayOperator", .object(addon), "The KubeRay operator."),
+            Field("kueue", .object(addon), "Kueue."),
+            Field("jupyterhub", .object(ObjectSchema("JupyterHub (zero-to-jupyterhub chart).", [
+                Field("version", .text, required: true, "Chart version."),
+                Field("namespace", .dnsLabel, "Namespace of the hub; default `jupyterhub`."),
+                Field("auth", .object(ObjectSchema("How users log in.", [
+                    Field("type", .enumeration(["dummy", "github", "cognito", "generic-oauth"]), required: true,
+                          "Authenticator."),
+                    Field("adminGroups", .list(.text), "Groups whose members are hub admins."),
+                    Field("secretRef", .object(ObjectSchema("An existing Secret with the client credentials.", [
+                        Field("name", .dnsLabel, required: true, "Secret name in the hub's namespace."),
+                    ])), "Credentials stay in the cluster, never in Git."),
+                ])), "Authentication."),
+                Field("values", .any, "Helm values merged over the values Fairway computes."),
+            ])), "JupyterHub."),
+            Field("gpuStack", .object(ObjectSchema("The NVIDIA stack that advertises GPUs.", [
+                Field("type", .enumeration(["device-plugin", "gpu-operator"]), required: true,
+                      "NVIDIA device plugin alone, or the GPU operator."),
+                Field("version", .text, required: true, "Chart version."),
+                Field("values", .any, "Helm values merged over the values Fairway computes."),
+            ])), "GPU device plugin or operator."),
+        ])), "Helm releases Fairway manages."),
+        Field("scheduling", .object(ObjectSchema("Scheduling settings.", [
+            Field("priorityClasses", .list(.object(ObjectSchema("A PriorityClass and its Kueue twin.", [
+                Field("name", .dnsLabel, required: true, "Name."),
+                Field("value", .integer(min: -2_147_483_648, max: 1_000_000_000), required: true, "Priority."),
+                Field("default", .boolean, "The global default (at most one)."),
+                Field("description", .text, "What it is for."),
+            ]))), "Priority classes, rendered as PriorityClass and WorkloadPriorityClass."),
+        ])), "Scheduling."),
+        Field("reconcile", .object(ObjectSchema("How Fairway reconciles.", [
+            Field("interval", .duration, "How often the agent checks for drift; default `5m`."),
+            Field("prune", .boolean, "Delete owned objects gone from Git; default true."),
+            Field("maxDeletions", .count, "Refuse a plan that deletes more objects than this."),
+        ])), "Reconciliation settings."),
+    ])
+}

@@ -1,0 +1,128 @@
+import FairwayCore
+import FairwayModel
+
+/// Renders one tenant: per namespace a Namespace, ResourceQuota, LimitRange, RoleBindings for
+/// owners and members, default-deny and same-tenant NetworkPolicies, and the workload ServiceAccount.
+struct TenantRenderer {
+    let tenant: Document<TenantSpec>
+    let revision: String
+
+    private var spec: TenantSpec { tenant.spec }
+    private var meta: MetadataBuilder { MetadataBuilder(sourcePath: tenant.path, revision: revision) }
+    private var tenantLabel: (String, JSONValue) { (Ownership.tenantLabel, .string(tenant.name)) }
+
+    func render() -> [Manifest] {
+        var out: [Manifest] = []
+        for namespace in spec.namespaces {
+            out.append(namespaceObject(namespace))
+            if let quota = resourceQuota(namespace.name) { out.append(quota) }
+            if let limits = limitRange(namespace.name) { out.append(limits) }
+            if let owners = ownerBinding(namespace.name) { out.append(owners) }
+            if let members = memberBinding(namespace.name) { out.append(members) }
+            if spec.isolatesNetwork { out += networkPolicies(namespace.name) }
+            if let account = serviceAccount(namespace.name) { out.append(account) }
+        }
+        return out
+    }
+
+    private func namespaceObject(_ namespace: TenantSpec.Namespace) -> Manifest {
+        var annotations: [(String, JSONValue)] = []
+        if let purpose = namespace.purpose { annotations.append(("fairway.dev/purpose", .string(purpose))) }
+        if let display = spec.displayName { annotations.append(("fairway.dev/tenant-display-name", .string(display))) }
+        let primary = namespace.name == spec.primaryNamespace
+        return .rendered([
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": meta.metadata(name: namespace.name, labels: [
+                tenantLabel,
+                ("fairway.dev/primary", primary ? "true" : "false"),
+                ("pod-security.kubernetes.io/enforce", "baseline"),
+            ], annotations: annotations),
+        ])
+    }
+
+    private func resourceQuota(_ namespace: String) -> Manifest? {
+        guard let quota = spec.quota, !quota.isEmpty else { return nil }
+        var hard = JSONObject()
+        for key in quota.keys.sorted() { hard[key] = .string(quota[key]!.text) }
+        return .rendered([
+            "apiVersion": "v1",
+            "kind": "ResourceQuota",
+            "metadata": meta.metadata(name: "tenant-quota", namespace: namespace, labels: [tenantLabel]),
+            "spec": ["hard": .object(hard)],
+        ])
+    }
+
+    private func limitRange(_ namespace: String) -> Manifest? {
+        guard let limits = spec.defaults?.containerLimits, limits.cpu != nil || limits.memory != nil else { return nil }
+        var defaults = JSONObject()
+        if let cpu = limits.cpu { defaults["cpu"] = .string(cpu.text) }
+        if let memory = limits.memory { defaults["memory"] = .string(memory.text) }
+        return .rendered([
+            "apiVersion": "v1",
+            "kind": "LimitRange",
+            "metadata": meta.metadata(name: "container-defaults", namespace: namespace, labels: [tenantLabel]),
+            "spec": ["limits": [["type": "Container", "default": .object(defaults), "defaultRequest": .object(defaults)]]],
+        ])
+    }
+
+    private func binding(_ name: String, namespace: String, role: String, subjects: [JSONValue]) -> Manifest {
+        .rendered([
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": meta.metadata(name: name, namespace: namespace, labels: [tenantLabel]),
+            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": .string(role)],
+            "subjects": .array(subjects),
+        ])
+    }
+
+    private static func subject(_ kind: String, _ name: String) -> JSONValue {
+        ["kind": .string(kind), "apiGroup": "rbac.authorization.k8s.io", "name": .string(name)]
+    }
+
+    private func ownerBinding(_ namespace: String) -> Manifest? {
+        let owners = spec.owners ?? []
+        guard !owners.isEmpty else { return nil }
+        return binding("tenant-owners", namespace: namespace, role: "admin",
+                       subjects: owners.map { Self.subject("User", $0) })
+    }
+
+    private func memberBinding(_ namespace: String) -> Manifest? {
+        let groups = spec.members?.groups ?? [], users = spec.members?.users ?? []
+        guard !groups.isEmpty || !users.isEmpty else { return nil }
+        return binding("tenant-members", namespace: namespace, role: "edit",
+                       subjects: groups.map { Self.subject("Group", $0) } + users.map { Self.subject("User", $0) })
+    }
+
+    private func networkPolicies(_ namespace: String) -> [Manifest] {
+        let deny: Manifest = .rendered([
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": meta.metadata(name: "default-deny-ingress", namespace: namespace, labels: [tenantLabel]),
+            "spec": ["podSelector": [:], "policyTypes": ["Ingress"]],
+        ])
+        let sameTenant: Manifest = .rendered([
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": meta.metadata(name: "allow-same-tenant", namespace: namespace, labels: [tenantLabel]),
+            "spec": [
+                "podSelector": [:],
+                "policyTypes": ["Ingress"],
+                "ingress": [["from": [["namespaceSelector": ["matchLabels": [Ownership.tenantLabel: .string(tenant.name)]]]]]],
+            ],
+        ])
+        return [deny, sameTenant]
+    }
+
+    private func serviceAccount(_ namespace: String) -> Manifest? {
+        guard let account = spec.serviceAccount else { return nil }
+        var annotations: [(String, JSONValue)] = []
+        if let arn = account.iamRoleArn { annotations.append(("eks.amazonaws.com/role-arn", .string(arn))) }
+        return .rendered([
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": meta.metadata(name: account.name, namespace: namespace, labels: [tenantLabel],
+                                      annotations: annotations),
+        ])
+    }
+}

@@ -1,0 +1,101 @@
+import FairwayCore
+import FairwayDiff
+import FairwayFairness
+
+/// A plan as terraform-like text or as the documented JSON document.
+public enum PlanView {
+    public static func text(_ plan: Plan, gpu: [ClassAllocation], style: Style) -> String {
+        var out = ""
+        if plan.hasChanges {
+            out += style.bold("Fairway will make these changes") + " (revision \(plan.revision)):\n\n"
+            for change in plan.changes { out += line(change, style: style) }
+            out += "\n"
+        } else {
+            out += style.green("No changes.") + " The live state matches revision \(plan.revision).\n\n"
+        }
+        if !plan.orphaned.isEmpty {
+            out += style.yellow("Kept because pruning is off") + " (owned, no longer in Git):\n"
+            for key in plan.orphaned { out += "  \(key)\n" }
+            out += "\n"
+        }
+        out += FairnessView.text(gpu, style: style)
+        if !gpu.isEmpty { out += "\n" }
+        let byTenant = plan.countsByTenant
+        if !byTenant.isEmpty {
+            out += style.bold("Per tenant") + "\n"
+            out += TextTable.render(byTenant.map { [$0.tenant + ":", summary($0.counts)] })
+            out += "\n"
+        }
+        let counts = plan.counts
+        out += style.bold("Plan:") + " \(summary(counts)); \(plan.unchanged) unchanged.\n"
+        for refusal in plan.refusals { out += style.red("refused") + ": \(refusal)\n" }
+        return out
+    }
+
+    static func summary(_ c: ChangeCounts) -> String {
+        "\(c.create) to create, \(c.update) to update, \(c.delete) to delete"
+    }
+
+    static func line(_ change: Change, style: Style) -> String {
+        switch change.action {
+        case .create: return "  " + style.green("+ \(change.key)") + "\n"
+        case .delete: return "  " + style.red("- \(change.key)") + "\n"
+        case .update:
+            var out = "  " + style.yellow("~ \(change.key)") + "\n"
+            for field in change.fields {
+                let before = field.before.map { JSONWriter.string($0) }
+                let after = field.after.map { JSONWriter.string($0) }
+                switch (before, after) {
+                case let (nil, a?): out += "      " + style.green("+ \(field.path): \(a)") + "\n"
+                case let (b?, nil): out += "      " + style.red("- \(field.path): \(b)") + "\n"
+                case let (b?, a?): out += "      ~ \(field.path): \(style.red(b)) -> \(style.green(a))\n"
+                default: break
+                }
+            }
+            return out
+        }
+    }
+
+    /// The document `fairway plan --output json` prints (format documented in docs/json-output.md).
+    public static func json(_ plan: Plan, gpu: [ClassAllocation]) -> JSONValue {
+        let counts = plan.counts
+        return [
+            "formatVersion": 1,
+            "revision": .string(plan.revision),
+            "liveSerial": .int(Int64(plan.liveSerial)),
+            "hasChanges": .bool(plan.hasChanges),
+            "canApply": .bool(plan.canApply),
+            "summary": [
+                "create": .int(Int64(counts.create)), "update": .int(Int64(counts.update)),
+                "delete": .int(Int64(counts.delete)), "unchanged": .int(Int64(plan.unchanged)),
+            ],
+            "tenants": .array(plan.countsByTenant.map {
+                [
+                    "tenant": .string($0.tenant), "create": .int(Int64($0.counts.create)),
+                    "update": .int(Int64($0.counts.update)), "delete": .int(Int64($0.counts.delete)),
+                ]
+            }),
+            "refusals": .array(plan.refusals.map { .string($0) }),
+            "orphaned": .array(plan.orphaned.map(keyJSON)),
+            "changes": .array(plan.changes.map(changeJSON)),
+            "gpu": FairnessView.json(gpu),
+        ]
+    }
+
+    static func keyJSON(_ key: ObjectKey) -> JSONValue {
+        [
+            "apiVersion": .string(key.apiVersion), "kind": .string(key.kind),
+            "namespace": key.namespace.map { .string($0) } ?? .null, "name": .string(key.name),
+        ]
+    }
+
+    static func changeJSON(_ change: Change) -> JSONValue {
+        var o = keyJSON(change.key).objectValue ?? JSONObject()
+        o["action"] = .string(change.action.rawValue)
+        o["tenant"] = change.tenant.map { .string($0) } ?? .null
+        o["fields"] = .array(change.fields.map {
+            ["path": .string($0.path), "before": $0.before ?? .null, "after": $0.after ?? .null]
+        })
+        return .object(o)
+    }
+}

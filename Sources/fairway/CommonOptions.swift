@@ -1,0 +1,55 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+/// The repository path and output format every command takes.
+struct RepositoryOptions: ParsableArguments {
+    @Argument(help: "Platform repository directory (default: the current directory).")
+    var path: String = "."
+
+    @Option(name: .long, help: "Output format: text (coloured on a terminal, plain under NO_COLOR or a pipe) or json.")
+    var output: OutputFormat = .text
+}
+
+/// Where the embedded local state lives.
+struct StateOptions: ParsableArguments {
+    @Option(name: .long, help: "Local state directory.")
+    var state: String = ".fairway/state"
+}
+
+/// Facts about the terminal that decide how text is shown.
+enum Terminal {
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    static var colored: Bool {
+        if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+        return stdoutIsTerminal
+    }
+
+    /// Writes a line to standard error.
+    static func printError(_ text: String) {
+        var line = text
+        if !line.hasSuffix("\n") { line += "\n" }
+        writeError(line)
+    }
+
+    /// Writes text to standard error as it is.
+    static func writeError(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, bytes.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
