@@ -84,6 +84,7 @@ let package = Package(
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness",
                 "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
             ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]

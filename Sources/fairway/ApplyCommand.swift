@@ -24,12 +24,7 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .long, help: "Apply without asking for confirmation.")
     var autoApprove = false
 
-    @Option(name: .long, help: "Refuse the plan if it deletes more objects than this (overrides spec.reconcile.maxDeletions).")
-    var maxDeletions: Int?
-
-    func validate() throws {
-        if let maxDeletions, maxDeletions < 0 { throw ValidationError("--max-deletions must be 0 or more") }
-    }
+    @OptionGroup var deletionGuard: DeletionGuardOptions
 
     func run() throws {
         let evaluation = try Run.evaluate(repository.path)
@@ -40,7 +35,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             let locked = try store.lock()
             defer { locked.unlock() }
-            let plan = try Pipeline().plan(evaluation, live: locked, maxDeletions: maxDeletions)
+            let plan = try Pipeline().plan(evaluation, live: locked, maxDeletions: deletionGuard.maxDeletions)
             if repository.output == .text {
                 print(PlanView.text(plan, gpu: evaluation.fairness.classes, style: style))
             }

@@ -11,7 +11,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The repository path and output format every command takes.
 struct RepositoryOptions: ParsableArguments {
-    @Argument(help: "Platform repository directory (default: the current directory).")
+    @Argument(help: "Platform repository directory.")
     var path: String = "."
 
     @Option(name: .long, help: "Output format: text (coloured on a terminal, plain under NO_COLOR or a pipe) or json.")
@@ -22,6 +22,16 @@ struct RepositoryOptions: ParsableArguments {
 struct StateOptions: ParsableArguments {
     @Option(name: .long, help: "Local state directory.")
     var state: String = ".fairway/state"
+}
+
+/// The deletion guard's command-line override.
+struct DeletionGuardOptions: ParsableArguments {
+    @Option(name: .long, help: "Refuse the plan if it deletes more objects than this (overrides spec.reconcile.maxDeletions).")
+    var maxDeletions: Int?
+
+    func validate() throws {
+        if let maxDeletions, maxDeletions < 0 { throw ValidationError("--max-deletions must be 0 or more") }
+    }
 }
 
 /// Facts about the terminal that decide how text is shown.

@@ -9,4 +9,19 @@ struct Fairway: ParsableCommand {
         version: "0.1.0",
         subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RenderCommand.self, SchemaCommand.self]
     )
+
+    /// Runs the command; a usage error exits 1 (not ArgumentParser's 64), so every error is 1 and
+    /// `plan --detailed-exitcode` keeps its 0/1/2 contract.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error).rawValue == 64 {
+                Terminal.printError(fullMessage(for: error))
+                exit(withError: ExitCode(1))
+            }
+            exit(withError: error)
+        }
+    }
 }

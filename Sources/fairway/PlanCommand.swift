@@ -25,18 +25,13 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Exit 0 when there are no changes, 2 when there are, 1 on error.")
     var detailedExitcode = false
 
-    @Option(name: .long, help: "Refuse the plan if it deletes more objects than this (overrides spec.reconcile.maxDeletions).")
-    var maxDeletions: Int?
-
-    func validate() throws {
-        if let maxDeletions, maxDeletions < 0 { throw ValidationError("--max-deletions must be 0 or more") }
-    }
+    @OptionGroup var deletionGuard: DeletionGuardOptions
 
     func run() throws {
         let pass: (evaluation: Evaluation, plan: Plan?)
         do {
             pass = try Pipeline().evaluateAndPlan(path: repository.path, live: LocalStateStore(root: stateOptions.state),
-                                                  maxDeletions: maxDeletions)
+                                                  maxDeletions: deletionGuard.maxDeletions)
         } catch {
             Terminal.printError("error: \(error)")
             throw ExitCode(1)
