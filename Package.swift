@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CZ3",
+            path: "Sources/CZ3",
+            pkgConfig: "z3",
+            providers: [.apt(["libz3-dev"])]
+        ),
         .target(name: "CFairwaySys", path: "Sources/CFairwaySys"),
         .target(name: "FairwayCore", swiftSettings: swiftSettings),
         .target(name: "FairwayYAML", dependencies: ["CYAML", "FairwayCore"], swiftSettings: swiftSettings),
@@ -37,7 +43,11 @@ let package = Package(
             dependencies: ["FairwayCore", "FairwayYAML", "FairwaySource"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "FairwayFairness", dependencies: ["FairwayCore", "FairwayModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "FairwayFairness",
+            dependencies: ["FairwayCore", "FairwayModel", "CZ3"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FairwayRender",
             dependencies: ["FairwayCore", "FairwayModel", "FairwayFairness"],

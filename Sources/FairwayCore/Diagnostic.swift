@@ -30,25 +30,40 @@ public struct Diagnostic: Sendable, Hashable, Codable, Comparable, CustomStringC
         public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
     }
 
+    /// A related place that explains the problem (for example one statement of a conflict).
+    public struct Note: Sendable, Hashable, Codable, CustomStringConvertible {
+        public var location: SourceLocation?
+        public var message: String
+
+        public init(_ message: String, at location: SourceLocation?) {
+            self.message = message
+            self.location = location
+        }
+
+        public var description: String { location.map { "\($0): \(message)" } ?? message }
+    }
+
     public var severity: Severity
     public var code: String
     public var message: String
     public var location: SourceLocation?
     public var hint: String?
+    public var notes: [Note]
 
     public init(_ severity: Severity = .error, code: String, _ message: String, at location: SourceLocation?,
-                hint: String? = nil) {
+                hint: String? = nil, notes: [Note] = []) {
         self.severity = severity
         self.code = code
         self.message = message
         self.location = location
         self.hint = hint
+        self.notes = notes
     }
 
-    public static func error(_ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil)
-        -> Diagnostic
+    public static func error(_ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil,
+                             notes: [Note] = []) -> Diagnostic
     {
-        Diagnostic(.error, code: code, message, at: location, hint: hint)
+        Diagnostic(.error, code: code, message, at: location, hint: hint, notes: notes)
     }
 
     public static func warning(_ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil)
@@ -62,6 +77,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, Comparable, CustomStringC
         var text = ""
         if let location { text += "\(location): " }
         text += "\(severity.rawValue)[\(code)]: \(message)"
+        for note in notes { text += "\n  note: \(note)" }
         if let hint { text += "\n  hint: \(hint)" }
         return text
     }

@@ -7,6 +7,11 @@ public enum GPUCapacity {
     /// When a pool allows instance types with different GPU counts, the smallest count is used, so
     /// guarantees only ever rest on capacity that is surely there.
     public static func of(_ pool: NodePoolSpec) -> Int {
+        of(withMaxNodes: pool.capacity.maxNodes, pool)
+    }
+
+    /// The capacity the pool would have with `maxNodes` nodes.
+    public static func of(withMaxNodes maxNodes: Int, _ pool: NodePoolSpec) -> Int {
         guard let gpu = pool.gpu else { return 0 }
         let types = instanceTypes(of: pool).filter { $0.gpuModel == gpu.model && $0.gpuCount > 0 }
         guard let perNode = types.map(\.gpuCount).min() else { return 0 }
@@ -20,7 +25,7 @@ public enum GPUCapacity {
             }
             multiplier = devices.min() ?? 0
         }
-        return pool.capacity.maxNodes * perNode * multiplier
+        return maxNodes * perNode * multiplier
     }
 
     /// The catalogue entries a pool may launch: its types, or its families crossed with its sizes.

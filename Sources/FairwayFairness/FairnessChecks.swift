@@ -30,26 +30,37 @@ enum FairnessChecks {
     }
 
     /// A Ray workload whose peak exceeds what its tenant could ever hold in the class can never be admitted.
-    static func workloadsFit(platform: Platform, policy: Document<GpuFairnessPolicySpec>,
-                             capacity: [String: Int]) -> [Diagnostic] {
+    static func workloadsFit(className: String, platform: Platform, policy: Document<GpuFairnessPolicySpec>,
+                             capacity c: Int) -> [Diagnostic] {
+        guard let classPolicy = policy.spec.classes?[className] else { return [] }
         var out: [Diagnostic] = []
-        for workload in platform.rayWorkloads {
-            guard let gpuClass = workload.spec.gpuClass, workload.spec.peakAccelerators > 0,
-                  let classPolicy = policy.spec.classes?[gpuClass] else { continue }
-            let c = capacity[gpuClass] ?? 0
+        for workload in platform.rayWorkloads where workload.spec.gpuClass == className && workload.spec.peakAccelerators > 0 {
             let cap = classPolicy.maxSharePercent.map { c * $0 / 100 } ?? c
             let share = classPolicy.tenants?[workload.tenant]
             let ceiling = min(share.map { s in s.borrowingLimit.map { s.guaranteed + $0 } ?? c } ?? 0, cap)
             let peak = workload.spec.peakAccelerators
             if peak > ceiling {
-                let why = share == nil ? "the tenant has no share of '\(gpuClass)' in the policy"
+                let why = share == nil ? "the tenant has no share of '\(className)' in the policy"
                     : "guarantee \(share!.guaranteed) plus borrowing limit \(share!.borrowingLimit.map(String.init) ?? "none"), capped at \(cap)"
                 out.append(.error("workload-never-admitted",
-                                  "\(workload.kind.rawValue) '\(workload.name)' needs \(peak) '\(gpuClass)' GPUs at peak; tenant \(workload.tenant) can hold at most \(ceiling) (\(why))",
-                                  at: workload.document.location("spec", "workerGroups"),
+                                  "\(workload.kind.rawValue) '\(workload.name)' needs \(peak) '\(className)' GPUs at peak; tenant \(workload.tenant) can hold at most \(ceiling) (\(why))",
+                                  at: workload.document.keyLocation("spec", "workerGroups"),
                                   hint: "lower maxReplicas, or raise \(workload.tenant)'s guarantee or borrowing limit in \(policy.path)"))
             }
         }
         return out
+    }
+
+    /// Workloads that ask for a class the fairness policy does not cover: Kueue has no queue for them.
+    static func classesWithoutPolicy(platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> [Diagnostic] {
+        let covered = Set((policy.spec.classes ?? [:]).keys)
+        return platform.rayWorkloads.compactMap { workload in
+            guard let gpuClass = workload.spec.gpuClass, workload.spec.peakAccelerators > 0, !covered.contains(gpuClass)
+            else { return nil }
+            return .error("workload-never-admitted",
+                          "\(workload.kind.rawValue) '\(workload.name)' needs '\(gpuClass)' GPUs, but the fairness policy has no class '\(gpuClass)'",
+                          at: workload.document.location("spec", "gpuClass"),
+                          hint: "add spec.classes.\(gpuClass) with a share for \(workload.tenant) to \(policy.path)")
+        }
     }
 }

@@ -50,9 +50,16 @@ public enum Fairness {
                              borrowingLimit: share.borrowingLimit, lendingLimit: share.lendingLimit,
                              demand: share.demand ?? demand[tenant]?[className] ?? 0)
             }
-            let problems = FairnessChecks.check(className: className, capacity: c,
+            var problems = FairnessChecks.check(className: className, capacity: c,
                                                 maxSharePercent: classPolicy.maxSharePercent, requests: requests,
                                                 policy: policy, platform: platform)
+            problems += FairnessChecks.workloadsFit(className: className, platform: platform, policy: policy, capacity: c)
+            if problems.hasErrors {
+                // The arithmetic found a conflict; Z3 names the smallest set of statements behind it and
+                // the nearest fixes. Should Z3 not decide in time, the arithmetic diagnostics stand.
+                let model = ClassModel.build(className: className, platform: platform, policy: policy)
+                if let explained = PolicyExplainer.explain(model, capacity: c), explained.hasErrors { problems = explained }
+            }
             diagnostics += problems
             let targets = problems.hasErrors
                 ? [:] : WaterFilling.targets(capacity: c, maxSharePercent: classPolicy.maxSharePercent, requests: requests)
@@ -64,7 +71,8 @@ public enum Fairness {
                                      target: targets[$0.tenant] ?? 0)
                 }))
         }
-        diagnostics += FairnessChecks.workloadsFit(platform: platform, policy: policy, capacity: capacity)
+        diagnostics += FairnessChecks.classesWithoutPolicy(platform: platform, policy: policy)
+        diagnostics += SharingChecks.check(platform)
         return FairnessReport(classes: classes, diagnostics: diagnostics.sorted())
     }
 }

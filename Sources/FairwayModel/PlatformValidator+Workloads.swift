@@ -80,7 +80,7 @@ extension PlatformValidator {
         if let limit = tenant?.spec.ray?.maxWorkerReplicas, totalMax > limit {
             error("worker-limit-exceeded",
                   "worker groups reach \(totalMax) replicas; tenant \(workload.tenant) allows \(limit) per workload",
-                  doc.location("spec", "workerGroups"), hint: "lower maxReplicas or raise spec.ray.maxWorkerReplicas of the tenant")
+                  doc.keyLocation("spec", "workerGroups"), hint: "lower maxReplicas or raise spec.ray.maxWorkerReplicas of the tenant")
         }
     }
 

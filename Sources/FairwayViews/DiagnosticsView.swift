@@ -8,6 +8,7 @@ public enum DiagnosticsView {
             if let location = d.location { out += style.bold("\(location): ") }
             let label = "\(d.severity.rawValue)[\(d.code)]"
             out += (d.severity == .error ? style.red(label) : style.yellow(label)) + ": \(d.message)\n"
+            for note in d.notes { out += "  " + style.bold("note") + ": \(note)\n" }
             if let hint = d.hint { out += "  " + style.cyan("hint") + ": \(hint)\n" }
         }
         return out
@@ -28,6 +29,14 @@ public enum DiagnosticsView {
         o["line"] = d.location.map { .int(Int64($0.line)) } ?? .null
         o["column"] = d.location.map { .int(Int64($0.column)) } ?? .null
         o["hint"] = d.hint.map { .string($0) } ?? .null
+        o["notes"] = .array(d.notes.map { note in
+            [
+                "message": .string(note.message),
+                "path": note.location.map { .string($0.path) } ?? .null,
+                "line": note.location.map { .int(Int64($0.line)) } ?? .null,
+                "column": note.location.map { .int(Int64($0.column)) } ?? .null,
+            ]
+        })
         return .object(o)
     }
 
