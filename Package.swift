@@ -88,6 +88,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "fairway-bench",
+            dependencies: ["FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FairwayTests",
             dependencies: [

@@ -13,6 +13,8 @@ struct ClassModel {
             case maxShare
             case borrowingLimit(tenant: String)
             case peak(workload: String, tenant: String)
+            /// The guarantees of many tenants that play no other part, summed into one statement.
+            case otherGuarantees(count: Int)
         }
 
         let kind: Kind
@@ -53,11 +55,15 @@ struct ClassModel {
             rules.append(z.le(z.int(fact.variable), z.const(1_000_000)))
         }
         rules.append(z.le(z.add(tenants.map { z.int("guaranteed.\($0)") }), capacity))
+        // cap = floor(share x capacity / 100): the one nonlinear rule; every tenant's bound is linear in it.
         let share = z.int("maxSharePercent")
+        let cap = z.int("cap")
         if hasMaxShare {
             rules.append(z.le(share, z.const(100)))
+            rules.append(z.le(z.mul(z.const(100), cap), z.mul(share, capacity)))
+            rules.append(z.le(z.mul(share, capacity), z.add([z.mul(z.const(100), cap), z.const(99)])))
             for tenant in tenants {
-                rules.append(z.le(z.mul(z.const(100), z.int("guaranteed.\(tenant)")), z.mul(share, capacity)))
+                rules.append(z.le(z.int("guaranteed.\(tenant)"), cap))
             }
         }
         for workload in workloads {
@@ -70,15 +76,32 @@ struct ClassModel {
                 rules.append(z.le(peak, z.add([z.int("guaranteed.\(workload.tenant)"), z.int("borrowingLimit.\(workload.tenant)")])))
             }
             rules.append(z.le(peak, capacity))
-            if hasMaxShare { rules.append(z.le(z.mul(z.const(100), peak), z.mul(share, capacity))) }
+            if hasMaxShare { rules.append(z.le(peak, cap)) }
         }
         return rules
+    }
+
+    /// The tenants that keep their own statements: all of them in small classes; otherwise the
+    /// largest guarantees, every guarantee above the cap, and every tenant with GPU workloads in the class.
+    static func individualTenants(_ shares: [(key: String, value: GpuFairnessPolicySpec.TenantShare)], className: String,
+                                  platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> Set<String> {
+        guard shares.count > individualTenantLimit else { return Set(shares.map(\.key)) }
+        let capacity = GPUCapacity.byClass(platform)[className] ?? 0
+        let cap = policy.spec.classes?[className]?.maxSharePercent.map { capacity * $0 / 100 } ?? capacity
+        var keep = Set(shares.sorted { $0.value.guaranteed > $1.value.guaranteed }.prefix(individualTenantLimit / 2).map(\.key))
+        keep.formUnion(shares.filter { $0.value.guaranteed > cap }.map(\.key))
+        keep.formUnion(platform.rayWorkloads.filter { $0.spec.gpuClass == className }.map(\.tenant))
+        return keep
     }
 
     /// `variable == value` for each fact.
     func assertions(_ z: Z3Session) -> [Z3_ast] {
         facts.map { z.eq(z.int($0.variable), z.const($0.value)) }
     }
+
+    /// Tenants kept as separate statements at most; the others' guarantees are summed (only their
+    /// total bears on capacity, and none of them is above the cap), which keeps solver models small.
+    static let individualTenantLimit = 48
 
     /// Gathers the class's facts from the platform.
     static func build(className: String, platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> ClassModel {
@@ -99,7 +122,15 @@ struct ClassModel {
                                     location: policy.location("spec", "classes", .key(className), "maxSharePercent"),
                                     text: "no tenant may hold more than \(percent)% of '\(className)'"))
         }
-        for (tenant, share) in (classPolicy?.tenants ?? [:]).sorted(by: { $0.key < $1.key }) {
+        let shares = (classPolicy?.tenants ?? [:]).sorted { $0.key < $1.key }
+        let individual = individualTenants(shares, className: className, platform: platform, policy: policy)
+        var othersCount = 0, othersTotal = 0
+        for (tenant, share) in shares {
+            guard individual.contains(tenant) else {
+                othersCount += 1
+                othersTotal += share.guaranteed
+                continue
+            }
             model.tenants.append(tenant)
             model.facts.append(Fact(kind: .guarantee(tenant: tenant), variable: "guaranteed.\(tenant)", value: share.guaranteed,
                                     location: policy.location("spec", "classes", .key(className), "tenants", .key(tenant), "guaranteed"),
@@ -110,6 +141,12 @@ struct ClassModel {
                                         location: policy.location("spec", "classes", .key(className), "tenants", .key(tenant), "borrowingLimit"),
                                         text: "\(tenant) may borrow at most \(limit)"))
             }
+        }
+        if othersCount > 0 {
+            model.tenants.append("*others")
+            model.facts.append(Fact(kind: .otherGuarantees(count: othersCount), variable: "guaranteed.*others",
+                                    value: othersTotal, location: policy.keyLocation("spec", "classes", .key(className), "tenants"),
+                                    text: "\(othersCount) other tenants are guaranteed \(othersTotal) in total"))
         }
         for workload in platform.rayWorkloads where workload.spec.gpuClass == className && workload.spec.peakAccelerators > 0 {
             let peak = workload.spec.peakAccelerators

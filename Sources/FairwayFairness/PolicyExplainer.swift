@@ -15,7 +15,7 @@ enum PolicyExplainer {
 
     /// Diagnostics for every conflict found, or nil when Z3 could not decide in time.
     static func explain(_ model: ClassModel, capacity: Int, deadline: Double = 5) -> [Diagnostic]? {
-        Z3Session.with(deadline: deadline) { z -> [Diagnostic]? in
+        Z3Session.withSolver(deadline: deadline) { z -> [Diagnostic]? in
             let rules = model.rules(z)
             let facts = model.assertions(z)
             var active = Array(model.facts.indices)
@@ -73,6 +73,7 @@ enum PolicyExplainer {
         case .borrowingLimit: return 1
         case .maxShare: return 2
         case .maxNodes: return 3
+        case .otherGuarantees: return 2_000_000
         }
     }
 
@@ -84,6 +85,7 @@ enum PolicyExplainer {
         case .maxShare: return "\(verb) maxSharePercent of '\(className)' to \(value)"
         case let .borrowingLimit(tenant): return "\(verb) \(tenant).borrowingLimit in '\(className)' to \(value)"
         case let .peak(workload, _): return "\(verb) the peak of \(workload) to \(value) (maxReplicas x GPUs per worker)"
+        case let .otherGuarantees(count): return "\(verb) the \(count) other tenants' guarantees in total to \(value)"
         }
     }
 
@@ -107,8 +109,10 @@ enum PolicyExplainer {
             location = g.location
         } else {
             let total = model.facts.reduce(0) { sum, fact in
-                if case .guarantee = fact.kind { return sum + fact.value }
-                return sum
+                switch fact.kind {
+                case .guarantee, .otherGuarantees: return sum + fact.value
+                default: return sum
+                }
             }
             code = "guarantees-exceed-capacity"
             message = "guarantees in class '\(model.className)' add up to \(total) but its capacity is \(capacity)"

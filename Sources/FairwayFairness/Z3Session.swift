@@ -1,7 +1,7 @@
 import CZ3
 import Dispatch
 
-/// A Z3 context for integer arithmetic, alive only inside `Z3Session.with { }`: the context and
+/// A Z3 context for integer arithmetic, alive only inside `Z3Session.withSolver { }`: the context and
 /// every solver made from it are freed when the body returns or throws. A watchdog interrupts Z3 at
 /// the deadline (Z3's own timeout is soft). Not thread-safe: use one session on one thread.
 final class Z3Session {
@@ -15,7 +15,7 @@ final class Z3Session {
     }
 
     /// Runs `body` with a fresh context; Z3 is interrupted after `deadline` seconds.
-    static func with<T>(deadline seconds: Double = 5, _ body: (Z3Session) throws -> T) rethrows -> T {
+    static func withSolver<T>(deadline seconds: Double = 5, _ body: (Z3Session) throws -> T) rethrows -> T {
         let config = Z3_mk_config()
         let context = Z3_mk_context(config)!
         Z3_del_config(config)

@@ -9,6 +9,9 @@ import Darwin
 enum FileIO {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
+    /// This process's id, for temporary file names.
+    static let processID = getpid()
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
@@ -47,8 +50,8 @@ enum FileIO {
     /// Writes `bytes` to a temporary file next to `path` and returns its name; with `sync`, the
     /// data is on disk when this returns.
     static func writeTemporary(_ bytes: [UInt8], beside path: String, sync: Bool) throws(LiveStateError) -> String {
-        let temp = "\(path).tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let temp = "\(path).tmp-\(processID)"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LiveStateError(.io, "cannot create: \(errorText())", path: temp) }
         var offset = 0
         while offset < bytes.count {

@@ -103,8 +103,8 @@ public final class LocalStateStore: LiveStateReader, @unchecked Sendable {
 /// The local state while this process holds its lock: the only way to change it. Release with `unlock()`.
 ///
 /// `put` and `delete` stage their change (a put writes its temporary file); `flush` makes the staged
-/// changes durable with one file-system sync, then renames and unlinks in order and syncs the
-/// directories touched. Each file is replaced atomically; a crash before `flush` leaves the previous
+/// files durable with one file-system sync, renames and unlinks in order, and syncs again so the
+/// directory entries are durable too. Each file is replaced atomically; a crash before `flush` leaves the previous
 /// state, and staged temporary files are removed on `unlock`.
 public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecked Sendable {
     private enum Staged {
@@ -115,6 +115,7 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
     public let store: LocalStateStore
     private var lockDescriptor: Int32
     private var staged: [Staged] = []
+    private var createdDirectories: Set<String> = []
 
     init(store: LocalStateStore, lockDescriptor: Int32) {
         self.store = store
@@ -146,7 +147,7 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
             throw LiveStateError(.io, "refusing an object whose identity contains a path separator: \(key)")
         }
         let path = store.objectPath(key)
-        try FileIO.makeDirectories(FileIO.directory(of: path))
+        try makeDirectories(FileIO.directory(of: path))
         let temporary = try FileIO.writeTemporary(JSONWriter.bytes(manifest.body.sortedRecursively(), pretty: true),
                                                   beside: path, sync: false)
         staged.append(.put(temporary: temporary, path: path))
@@ -157,13 +158,23 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
         staged.append(.delete(path: store.objectPath(key)))
     }
 
+    /// Creates `directory` and its parents, remembering what exists so each is made (or found) once.
+    private func makeDirectories(_ directory: String) throws(LiveStateError) {
+        guard !createdDirectories.contains(directory) else { return }
+        let parent = FileIO.directory(of: directory)
+        if parent != directory && parent != "." && !parent.isEmpty { try makeDirectories(parent) }
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw LiveStateError(.io, "cannot create directory: \(FileIO.errorText())", path: directory)
+        }
+        createdDirectories.insert(directory)
+    }
+
     public func flush() throws(LiveStateError) {
         try requireLock()
         guard !staged.isEmpty else { return }
         guard fairway_syncfs(lockDescriptor) == 0 else {
             throw LiveStateError(.io, "cannot sync the file system: \(FileIO.errorText())", path: store.root)
         }
-        var directories: Set<String> = []
         let work = staged
         staged.removeAll()
         for (index, change) in work.enumerated() {
@@ -174,13 +185,14 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
                     for case let .put(rest, _) in work[index...] { unlink(rest) }
                     throw LiveStateError(.io, message, path: path)
                 }
-                directories.insert(FileIO.directory(of: path))
             case let .delete(path):
                 try FileIO.remove(path)
-                directories.insert(FileIO.directory(of: path))
             }
         }
-        for directory in directories.sorted() { FileIO.syncDirectory(directory) }
+        // One more file-system sync makes the renames and unlinks (directory entries) durable.
+        guard fairway_syncfs(lockDescriptor) == 0 else {
+            throw LiveStateError(.io, "cannot sync the file system: \(FileIO.errorText())", path: store.root)
+        }
     }
 
     public func recordApplied(revision: String) throws(LiveStateError) {

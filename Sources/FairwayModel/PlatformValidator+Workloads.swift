@@ -97,15 +97,16 @@ extension PlatformValidator {
                         policy.keyLocation("spec", "classes", .key(className)))
             }
             for tenantName in (classPolicy.tenants ?? [:]).keys.sorted() {
-                let at = policy.keyLocation("spec", "classes", .key(className), "tenants", .key(tenantName))
+                // Locations are looked up only for problems: a lookup scans the mapping.
+                let at = { policy.keyLocation("spec", "classes", .key(className), "tenants", .key(tenantName)) }
                 guard platform.declares(.tenant, named: tenantName) else {
-                    error("unknown-tenant", "tenant '\(tenantName)' does not exist", at,
+                    error("unknown-tenant", "tenant '\(tenantName)' does not exist", at(),
                           hint: Self.didYouMean(tenantName, platform.tenants.map(\.name)))
                     continue
                 }
                 if let tenant = platform.tenant(named: tenantName), !(tenant.spec.gpuClasses ?? []).contains(className) {
                     warning("class-not-listed", "tenant '\(tenantName)' has a share of '\(className)' but does not list it in gpuClasses",
-                            at)
+                            at())
                 }
             }
         }

@@ -47,16 +47,29 @@ private struct IndexKey: CodingKey {
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    /// The mapping's pairs; mappings in platform files are small, so lookups scan them.
+    /// The mapping's pairs. Most mappings are small and lookups scan them; large ones (a policy's
+    /// tenants) get an index, so decoding stays linear.
     let pairs: [YAMLPair]
+    let index: [String: Int]?
     let codingPath: [any CodingKey]
 
     init(pairs: [YAMLPair], codingPath: [any CodingKey]) {
         self.pairs = pairs
         self.codingPath = codingPath
+        guard pairs.count > 16 else {
+            index = nil
+            return
+        }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(pairs.count)
+        for (position, pair) in pairs.enumerated() {
+            if let key = pair.key.scalar { index[key] = position }
+        }
+        self.index = index
     }
 
     private func value(_ key: String) -> YAMLNode? {
+        if let index { return index[key].map { pairs[$0].value } }
         for pair in pairs where pair.key.scalar == key { return pair.value }
         return nil
     }

@@ -3,6 +3,7 @@ import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel
+import FairwaySource
 
 /// Fairness checks on copies of the template: each impossible policy gives one diagnostic whose
 /// notes name every conflicting statement by file and line, with the nearest fixes as the hint.
@@ -97,5 +98,41 @@ import FairwayModel
         let errors = evaluate(repo).filter { $0.code == "workload-never-admitted" }
         #expect(errors.count == 1)
         #expect(errors.first?.location?.path == "ray/prod-inference/qwen-chat.yaml")
+    }
+}
+
+/// Explanations stay small and fast in large classes: uninvolved tenants are summed into one statement.
+@Suite struct LargeClassExplanationTests {
+    static func snapshot(tenants: Int, bump: Int) -> SourceSnapshot {
+        var files = [SourceFile(path: "nodepools/pool.yaml", bytes: Array("""
+            apiVersion: fairway.dev/v1alpha1
+            kind: NodePool
+            metadata: {name: pool}
+            spec:
+              provisioner: karpenter
+              gpu: {class: a100, model: a100}
+              instances: {types: [p4d.24xlarge]}
+              capacity: {maxNodes: \(tenants / 8)}
+
+            """.utf8))]
+        var policy = "apiVersion: fairway.dev/v1alpha1\nkind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n  classes:\n    a100:\n      tenants:\n"
+        for t in 0..<tenants {
+            policy += "        team-\(t): {guaranteed: \(t == 0 ? 1 + bump : 1)}\n"
+            files.append(SourceFile(path: "tenants/team-\(t).yaml", bytes: Array(
+                "apiVersion: fairway.dev/v1alpha1\nkind: Tenant\nmetadata: {name: team-\(t)}\nspec:\n  namespaces: [{name: team-\(t)}]\n  gpuClasses: [a100]\n".utf8)))
+        }
+        files.append(SourceFile(path: "policies/default.yaml", bytes: Array(policy.utf8)))
+        return SourceSnapshot(origin: "test", revision: "test", files: files, diagnostics: [])
+    }
+
+    @Test func othersAreSummed() throws {
+        let platform = PlatformLoader().load(Self.snapshot(tenants: 400, bump: 5)).platform
+        let report = Fairness.evaluate(platform)
+        let d = try #require(report.diagnostics.first)
+        #expect(report.diagnostics.count == 1)
+        #expect(d.code == "guarantees-exceed-capacity")
+        #expect(d.message == "guarantees in class 'a100' add up to 405 but its capacity is 400")
+        #expect(d.notes.contains { $0.message.hasSuffix("other tenants are guaranteed 376 in total") })
+        #expect(d.hint?.contains("raise pool maxNodes to 51") == true)
     }
 }

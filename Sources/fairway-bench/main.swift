@@ -1,0 +1,108 @@
+// fairway-bench: times the fairness stage on synthetic policies, for scripts/bench.
+import Foundation
+//
+//   fairway-bench fairness TENANTS CLASSES [infeasible]
+//
+// Builds a platform in memory with CLASSES GPU classes (one node pool each) and TENANTS tenants in
+// every class (seeded guarantees, weights, limits and demands), loads it, then runs the fairness
+// stage (capacity, demand, checks, allocation; with `infeasible`, one class's guarantees exceed its
+// capacity so Z3 explains the conflict). Prints one line: tenants, classes, load seconds, fairness
+// seconds (best of 3), peak RSS in MB, and the number of diagnostics.
+#if canImport(Glibc)
+import Glibc
+#endif
+import FairwayCore
+import FairwayFairness
+import FairwayModel
+import FairwaySource
+import FairwayYAML
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func peakRSSMegabytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss / 1024
+}
+
+/// A small deterministic generator (SplitMix64), so every run measures the same policy.
+struct SeededRandom {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
+
+func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
+    var random = SeededRandom(state: 42)
+    var files: [SourceFile] = []
+    var policy = "apiVersion: fairway.dev/v1alpha1\nkind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n  defaults: {weight: 1}\n  classes:\n"
+    for c in 0..<classes {
+        let nodes = (tenants * 3 + 7) / 8
+        files.append(SourceFile(path: "nodepools/pool-\(c).yaml", bytes: Array("""
+            apiVersion: fairway.dev/v1alpha1
+            kind: NodePool
+            metadata: {name: pool-\(c)}
+            spec:
+              provisioner: karpenter
+              gpu: {class: class-\(c), model: a100}
+              instances: {types: [p4d.24xlarge]}
+              capacity: {maxNodes: \(nodes)}
+
+            """.utf8)))
+        policy += "    class-\(c):\n      maxSharePercent: 50\n      tenants:\n"
+        for t in 0..<tenants {
+            var guaranteed = 1 + random.next(3)
+            if infeasible && c == 0 && t == 0 { guaranteed = nodes * 8 }
+            let weight = 1 + random.next(4)
+            let demand = random.next(12)
+            let borrow = random.next(2) == 0 ? ", borrowingLimit: \(random.next(8))" : ""
+            let lend = random.next(3) == 0 ? ", lendingLimit: \(random.next(3))" : ""
+            policy += "        team-\(t): {guaranteed: \(guaranteed), weight: \(weight), demand: \(demand)\(borrow)\(lend)}\n"
+        }
+    }
+    files.append(SourceFile(path: "policies/default.yaml", bytes: Array(policy.utf8)))
+    let classList = (0..<classes).map { "class-\($0)" }.joined(separator: ", ")
+    for t in 0..<tenants {
+        files.append(SourceFile(path: "tenants/team-\(t).yaml", bytes: Array("""
+            apiVersion: fairway.dev/v1alpha1
+            kind: Tenant
+            metadata: {name: team-\(t)}
+            spec:
+              namespaces: [{name: team-\(t)}]
+              gpuClasses: [\(classList)]
+
+            """.utf8)))
+    }
+    return SourceSnapshot(origin: "synthetic", revision: "bench", files: files, diagnostics: [])
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4, arguments[1] == "fairness", let tenants = Int(arguments[2]), let classes = Int(arguments[3]) else {
+    print("usage: fairway-bench fairness TENANTS CLASSES [infeasible]")
+    exit(2)
+}
+let infeasible = arguments.count > 4 && arguments[4] == "infeasible"
+let source = snapshot(tenants: tenants, classes: classes, infeasible: infeasible)
+let loadStart = now()
+let loader = PlatformLoader(limits: YAMLLimits(maxBytes: 1 << 30, maxAliasExpansion: 10_000, maxDepth: 100))
+let platform = loader.load(source).platform
+let loadSeconds = now() - loadStart
+var best = Double.infinity
+var diagnostics = 0
+for _ in 0..<3 {
+    let start = now()
+    let report = Fairness.evaluate(platform)
+    best = min(best, now() - start)
+    diagnostics = report.diagnostics.count
+    precondition(report.classes.count == classes, "every class is allocated")
+}
+print("\(tenants) \(classes) \(String(format: "%.3f", loadSeconds)) \(String(format: "%.3f", best)) \(peakRSSMegabytes()) \(diagnostics)")
