@@ -40,6 +40,25 @@ public enum GPUCapacity {
         }.sorted { $0.name < $1.name }
     }
 
+    /// The unit each class's capacity counts: whole GPUs, time slices, or devices of one MIG profile
+    /// (`mig:1g.10gb`; `mig` when a layout mixes profiles).
+    public static func unitsByClass(_ platform: Platform) -> [String: String] {
+        var units: [String: String] = [:]
+        for pool in platform.nodePools {
+            guard let gpu = pool.spec.gpu, units[gpu.class] == nil else { continue }
+            switch gpu.sharingMode {
+            case .none: units[gpu.class] = "gpu"
+            case .timeSlicing: units[gpu.class] = "time-slice"
+            case .mig:
+                let profiles = instanceTypes(of: pool.spec).compactMap {
+                    GPUCatalog.migModel(forInstanceType: $0.name)?.layouts[gpu.sharing?.layout ?? ""]
+                }.first.map { Array($0.keys) } ?? []
+                units[gpu.class] = profiles.count == 1 ? "mig:\(profiles[0])" : "mig"
+            }
+        }
+        return units
+    }
+
     /// Capacity of every class that has pools.
     public static func byClass(_ platform: Platform) -> [String: Int] {
         var capacity: [String: Int] = [:]

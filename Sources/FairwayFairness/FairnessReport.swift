@@ -17,6 +17,8 @@ public struct TenantAllocation: Sendable, Hashable, Codable {
 public struct ClassAllocation: Sendable, Hashable, Codable {
     public var gpuClass: String
     public var capacity: Int
+    /// What one unit of capacity is: `gpu`, `time-slice` or `mig:<profile>`.
+    public var unit: String
     public var maxSharePercent: Int?
     public var tenants: [TenantAllocation]
 
@@ -41,6 +43,7 @@ public enum Fairness {
         guard let policy = platform.fairnessPolicy else { return FairnessReport(classes: [], diagnostics: []) }
         let capacity = GPUCapacity.byClass(platform)
         let demand = DeclaredDemand.byTenantAndClass(platform)
+        let units = GPUCapacity.unitsByClass(platform)
         var diagnostics: [Diagnostic] = []
         var classes: [ClassAllocation] = []
         for (className, classPolicy) in (policy.spec.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -64,7 +67,7 @@ public enum Fairness {
             let targets = problems.hasErrors
                 ? [:] : WaterFilling.targets(capacity: c, maxSharePercent: classPolicy.maxSharePercent, requests: requests)
             classes.append(ClassAllocation(
-                gpuClass: className, capacity: c, maxSharePercent: classPolicy.maxSharePercent,
+                gpuClass: className, capacity: c, unit: units[className] ?? "gpu", maxSharePercent: classPolicy.maxSharePercent,
                 tenants: requests.map {
                     TenantAllocation(tenant: $0.tenant, guaranteed: $0.guaranteed, weight: $0.weight,
                                      borrowingLimit: $0.borrowingLimit, lendingLimit: $0.lendingLimit, demand: $0.demand,

@@ -7,7 +7,8 @@ struct Fairway: ParsableCommand {
         commandName: "fairway",
         abstract: "GitOps for shared GPU platforms on EKS: validate, plan and apply a platform repository.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RenderCommand.self, SchemaCommand.self]
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, FairnessCommand.self, RenderCommand.self,
+                      SchemaCommand.self]
     )
 
     /// Runs the command; a usage error exits 1 (not ArgumentParser's 64), so every error is 1 and
