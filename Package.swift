@@ -34,10 +34,20 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibGit2",
+            path: "Sources/CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
         .target(name: "CFairwaySys", path: "Sources/CFairwaySys"),
         .target(name: "FairwayCore", swiftSettings: swiftSettings),
         .target(name: "FairwayYAML", dependencies: ["CYAML", "FairwayCore"], swiftSettings: swiftSettings),
-        .target(name: "FairwaySource", dependencies: ["FairwayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "FairwaySource",
+            dependencies: ["FairwayCore", "CLibGit2", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FairwayModel",
             dependencies: ["FairwayCore", "FairwayYAML", "FairwaySource"],

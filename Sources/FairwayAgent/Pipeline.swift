@@ -95,12 +95,27 @@ public struct Pipeline: Sendable {
     public func evaluateAndPlan(path: String, live: some LiveStateReader, maxDeletions: Int? = nil)
         throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
     {
+        let limits = sourceLimits
+        return try evaluateAndPlan(source: { () throws(PipelineError) in
+            do {
+                return try DirectorySource(root: path, limits: limits).read()
+            } catch {
+                throw PipelineError("\(error)")
+            }
+        }, live: live, maxDeletions: maxDeletions)
+    }
+
+    /// The same, for a snapshot from any source (a directory, a Git commit): reading it and reading
+    /// live state run at the same time.
+    public func evaluateAndPlan(source: () throws(PipelineError) -> SourceSnapshot, live: some LiveStateReader,
+                                maxDeletions: Int? = nil) throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
+    {
         let reading = LiveRead()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
             reading.result = Result { () throws(PipelineError) in try readLive(live) }
         }
-        let evaluated = Result { () throws(PipelineError) in try evaluate(path: path) }
+        let evaluated = Result { () throws(PipelineError) in evaluate(try source()) }
         group.wait()
         let evaluation = try evaluated.get()
         guard evaluation.isValid, let result = reading.result else { return (evaluation, nil) }

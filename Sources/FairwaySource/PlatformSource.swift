@@ -8,10 +8,14 @@ import FairwayCore
 public struct SourceFile: Sendable {
     public var path: String
     public var bytes: [UInt8]
+    /// The Git blob id of the bytes, when they came from Git: files with the same id and path
+    /// parse the same, so a parse cache can skip them.
+    public var blobID: String?
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], blobID: String? = nil) {
         self.path = path
         self.bytes = bytes
+        self.blobID = blobID
     }
 
     /// The file name without directory and extension: what `metadata.name` must equal.

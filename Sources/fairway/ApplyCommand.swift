@@ -27,7 +27,7 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var deletionGuard: DeletionGuardOptions
 
     func run() throws {
-        let evaluation = try Run.evaluate(repository.path)
+        let evaluation = try Run.evaluate(repository.source)
         guard evaluation.isValid else { try Run.failInvalid(evaluation, output: repository.output) }
         let style = Style(colored: Terminal.colored)
         let store = LocalStateStore(root: stateOptions.state)

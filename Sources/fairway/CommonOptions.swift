@@ -9,10 +9,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
-/// The repository path and output format every command takes.
+/// The repository source and output format every command takes.
 struct RepositoryOptions: ParsableArguments {
-    @Argument(help: "Platform repository directory.")
-    var path: String = "."
+    @OptionGroup var source: SourceOptions
 
     @Option(name: .long, help: "Output format: text (coloured on a terminal, plain under NO_COLOR or a pipe) or json.")
     var output: OutputFormat = .text

@@ -15,14 +15,13 @@ struct FairnessCommand: ParsableCommand {
         case text, json, markdown, svg
     }
 
-    @Argument(help: "Platform repository directory.")
-    var path: String = "."
+    @OptionGroup var source: SourceOptions
 
     @Option(name: .long, help: "Output format: text, json, markdown (a pull-request comment) or svg (bars per class).")
     var output: Format = .text
 
     func run() throws {
-        let evaluation = try Run.evaluate(path, render: false)
+        let evaluation = try Run.evaluate(source, render: false)
         let classes = evaluation.fairness.classes
         let diagnostics = evaluation.diagnostics
         switch output {

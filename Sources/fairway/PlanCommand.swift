@@ -30,7 +30,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let pass: (evaluation: Evaluation, plan: Plan?)
         do {
-            pass = try Pipeline().evaluateAndPlan(path: repository.path, live: LocalStateStore(root: stateOptions.state),
+            pass = try Pipeline().evaluateAndPlan(source: { () throws(PipelineError) in try repository.source.snapshot() },
+                                                  live: LocalStateStore(root: stateOptions.state),
                                                   maxDeletions: deletionGuard.maxDeletions)
         } catch {
             Terminal.printError("error: \(error)")

@@ -18,7 +18,7 @@ struct RenderCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let evaluation = try Run.evaluate(repository.path)
+        let evaluation = try Run.evaluate(repository.source)
         guard evaluation.isValid, let desired = evaluation.desired else {
             try Run.failInvalid(evaluation, output: repository.output)
         }

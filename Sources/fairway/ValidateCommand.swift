@@ -14,7 +14,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var repository: RepositoryOptions
 
     func run() throws {
-        let evaluation = try Run.evaluate(repository.path, render: false)
+        let evaluation = try Run.evaluate(repository.source, render: false)
         let style = Style(colored: Terminal.colored)
         switch repository.output {
         case .json:
@@ -31,9 +31,9 @@ struct ValidateCommand: ParsableCommand {
 
 /// Helpers the commands share for running the pipeline and reporting its failures.
 enum Run {
-    static func evaluate(_ path: String, render: Bool = true) throws -> Evaluation {
+    static func evaluate(_ source: SourceOptions, render: Bool = true) throws -> Evaluation {
         do {
-            return try Pipeline().evaluate(path: path, render: render)
+            return Pipeline().evaluate(try source.snapshot(), render: render)
         } catch {
             Terminal.printError("error: \(error.description)")
             throw ExitCode(1)

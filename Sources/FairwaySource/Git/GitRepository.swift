@@ -1,0 +1,94 @@
+import CLibGit2
+import Foundation
+
+/// An open libgit2 repository. It exists only inside `GitRepository.withRepository { }`, which frees
+/// it whether the body returns or throws; its handles are not Sendable and stay on one thread.
+final class GitRepository {
+    let pointer: OpaquePointer
+
+    private init(pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// Opens the bare repository at `path` (creating it when `create` is true and nothing is there).
+    static func withRepository<T>(at path: String, create: Bool = false,
+                                  _ body: (GitRepository) throws(GitError) -> T) throws(GitError) -> T {
+        GitLibrary.ensureInitialised()
+        var pointer: OpaquePointer?
+        var result = git_repository_open_bare(&pointer, path)
+        if result != 0 && create && !FileManager.default.fileExists(atPath: path) {
+            result = git_repository_init(&pointer, path, 1)
+        }
+        guard result == 0, let pointer else {
+            throw GitError.last("cannot open the repository cache at \(path)", result: result, fallback: .corrupt)
+        }
+        defer { git_repository_free(pointer) }
+        return try body(GitRepository(pointer: pointer))
+    }
+
+    /// The commit a revision names (branch, tag, full or short SHA, `refs/pull/N/head`, `HEAD`).
+    /// When the remote's HEAD names no branch, `HEAD` falls back to `main`, then `master`.
+    func resolveCommit(_ revision: String) throws(GitError) -> git_oid {
+        do {
+            return try resolveExactly(revision)
+        } catch {
+            guard revision == "HEAD" else { throw error }
+            if let main = try? resolveExactly("refs/heads/main") { return main }
+            if let master = try? resolveExactly("refs/heads/master") { return master }
+            throw error
+        }
+    }
+
+    private func resolveExactly(_ revision: String) throws(GitError) -> git_oid {
+        var object: OpaquePointer?
+        let found = git_revparse_single(&object, pointer, revision)
+        guard found == 0, let object else {
+            throw GitError(.unknownRef, "the repository has no ref or commit '\(revision)'")
+        }
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        guard git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0, let commit else {
+            throw GitError(.unknownRef, "'\(revision)' does not name a commit")
+        }
+        defer { git_object_free(commit) }
+        return git_object_id(commit).pointee
+    }
+
+    /// True when `descendant` has `ancestor` in its history (a fast-forward from `ancestor`).
+    func isDescendant(_ descendant: git_oid, of ancestor: git_oid) -> Bool {
+        var d = descendant, a = ancestor
+        return git_graph_descendant_of(pointer, &d, &a) == 1
+    }
+
+    func hasCommit(_ id: git_oid) -> Bool {
+        var oid = id
+        var commit: OpaquePointer?
+        guard git_commit_lookup(&commit, pointer, &oid) == 0 else { return false }
+        git_commit_free(commit)
+        return true
+    }
+}
+
+extension git_oid {
+    /// The 40-character hexadecimal id.
+    var hex: String {
+        var copy = self
+        var buffer = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buffer, 41, &copy)
+        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    init?(hex: String) {
+        var oid = git_oid()
+        guard hex.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        self = oid
+    }
+}
+
+/// Calls `body` with a `git_strarray` of `strings`, kept alive for the call.
+func withStrArray<T>(_ strings: [String], _ body: (inout git_strarray) throws(GitError) -> T) throws(GitError) -> T {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    defer { for pointer in pointers { free(pointer) } }
+    return try pointers.withUnsafeMutableBufferPointer { (buffer) throws(GitError) -> T in
+        var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+        return try body(&array)
+    }
+}
