@@ -58,7 +58,7 @@ struct GitTreeReader {
             case GIT_FILEMODE_LINK where platformFile || platformDirectory:
                 diagnostics.append(.error("symlink-refused", "symbolic links are not followed", at: at,
                                           hint: "replace the link with the file itself"))
-            case GIT_FILEMODE_COMMIT where platformFile || platformDirectory || prefix.isEmpty:
+            case GIT_FILEMODE_COMMIT:  // only the root and platform folders are walked
                 diagnostics.append(.warning("submodule-ignored", "submodule '\(path)' is ignored", at: at,
                                             hint: "platform files must live in this repository"))
             case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
