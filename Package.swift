@@ -100,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fairway-bench",
-            dependencies: ["FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML"],
+            dependencies: ["FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayAgent"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

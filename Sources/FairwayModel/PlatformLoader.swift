@@ -9,10 +9,14 @@ public struct PlatformLoader: Sendable {
     public var limits: YAMLLimits
     /// Fairway's bundled policies; a repository document of the same kind and name replaces one.
     public var bundledPolicies: [SourceFile]
+    /// Parses reused across loads, for files that carry a Git blob id.
+    public var parseCache: ParseCache?
 
-    public init(limits: YAMLLimits = .default, bundledPolicies: [SourceFile] = BundledPolicies.files) {
+    public init(limits: YAMLLimits = .default, bundledPolicies: [SourceFile] = BundledPolicies.files,
+                parseCache: ParseCache? = nil) {
         self.limits = limits
         self.bundledPolicies = bundledPolicies
+        self.parseCache = parseCache
     }
 
     public func load(_ snapshot: SourceSnapshot) -> LoadResult {
@@ -21,7 +25,14 @@ public struct PlatformLoader: Sendable {
         let reader = DocumentReader(limits: limits)
         var repoPolicies = Set<String>()
         var readDocuments: [(ReadDocument, bundled: Bool)] = []
-        let reads = ParallelMap.map(snapshot.files) { reader.read($0) }
+        let cache = parseCache
+        let reads = ParallelMap.map(snapshot.files) { file in
+            if let cached = cache?.lookup(file) { return cached }
+            let read = reader.read(file)
+            cache?.store(file, read)
+            return read
+        }
+        cache?.endLoad()
         for (file, (document, problems)) in zip(snapshot.files, reads) {
             diagnostics += problems
             guard let document else {

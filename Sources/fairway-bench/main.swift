@@ -8,6 +8,8 @@ import Foundation
 // stage (capacity, demand, checks, allocation; with `infeasible`, one class's guarantees exceed its
 // capacity so Z3 explains the conflict). Prints one line: tenants, classes, load seconds, fairness
 // seconds (best of 3), peak RSS in MB, and the number of diagnostics.
+//
+//   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,6 +88,15 @@ func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count == 4, arguments[1] == "git" {
+    do {
+        try GitBench.run(url: arguments[2], cacheRoot: arguments[3])
+        exit(0)
+    } catch {
+        print("git benchmark failed: \(error)")
+        exit(1)
+    }
+}
 guard arguments.count >= 4, arguments[1] == "fairness", let tenants = Int(arguments[2]), let classes = Int(arguments[3]) else {
     print("usage: fairway-bench fairness TENANTS CLASSES [infeasible]")
     exit(2)

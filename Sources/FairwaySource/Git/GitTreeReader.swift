@@ -9,6 +9,8 @@ import FairwayCore
 struct GitTreeReader {
     let repository: GitRepository
     let limits: SourceLimits
+    /// Files for which this says true are listed with their blob id but not read (a parse cache has them).
+    var skipContent: (@Sendable (_ blobID: String, _ path: String) -> Bool)?
     private(set) var files: [SourceFile] = []
     private(set) var diagnostics: [Diagnostic] = []
 
@@ -76,6 +78,11 @@ struct GitTreeReader {
             return
         }
         let id = git_tree_entry_id(entry)!
+        let hex = id.pointee.hex
+        if let skipContent, skipContent(hex, path) {
+            files.append(SourceFile(path: path, bytes: [], blobID: hex))
+            return
+        }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository.pointer) == 0, let odb else {
             throw GitError.last("cannot open the object database", result: -1, fallback: .corrupt)
@@ -98,14 +105,19 @@ struct GitTreeReader {
         let length = Int(git_blob_rawsize(blob))
         let bytes = length == 0 ? [] : Array(UnsafeBufferPointer(start: git_blob_rawcontent(blob)!.assumingMemoryBound(to: UInt8.self),
                                                                   count: length))
-        files.append(SourceFile(path: path, bytes: bytes, blobID: id.pointee.hex))
+        files.append(SourceFile(path: path, bytes: bytes, blobID: hex))
     }
 }
 
 extension GitCache {
     /// The platform files of `commit` in the cached clone of `url`, verified first when `signatures` is set.
+    /// `skipContent` names files whose content is not needed (already parsed); they come with their
+    /// blob id and no bytes.
     public func snapshot(url: String, commit: String, limits: SourceLimits = .default,
-                         signatures: SignaturePolicy? = nil) -> Result<SourceSnapshot, GitError> {
+                         signatures: SignaturePolicy? = nil,
+                         skipContent: (@Sendable (_ blobID: String, _ path: String) -> Bool)? = nil)
+        -> Result<SourceSnapshot, GitError>
+    {
         let path = repositoryPath(for: url)
         return GitWorker.run(timeout: .seconds(120), context: nil) {
             Result { () throws(GitError) -> SourceSnapshot in
@@ -113,6 +125,7 @@ extension GitCache {
                 return try GitRepository.withRepository(at: path) { (repository) throws(GitError) -> SourceSnapshot in
                     if let signatures { try SignatureVerifier(policy: signatures).verify(commit: oid, in: repository) }
                     var reader = GitTreeReader(repository: repository, limits: limits)
+                    reader.skipContent = skipContent
                     try reader.read(commit: oid)
                     return SourceSnapshot(origin: Redact.url(url), revision: commit, files: reader.files,
                                           diagnostics: reader.diagnostics)
