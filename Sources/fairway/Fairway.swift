@@ -7,7 +7,7 @@ struct Fairway: ParsableCommand {
         commandName: "fairway",
         abstract: "GitOps for shared GPU platforms on EKS: validate, plan and apply a platform repository.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, FairnessCommand.self, RenderCommand.self,
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DiffCommand.self, FairnessCommand.self, RenderCommand.self,
                       SchemaCommand.self]
     )
 

@@ -1,0 +1,147 @@
+import FairwayCore
+import FairwayDiff
+import FairwayFairness
+
+/// What a change to the platform repository does to the desired state: the plan from the base
+/// revision's rendering to the head revision's, and how GPU allocations move. For pull-request previews.
+public struct DesiredStateDiff: Sendable {
+    public var from: String
+    public var to: String
+    public var plan: Plan
+    public var gpuChanges: [GPUChange]
+    public var diagnostics: [Diagnostic]
+
+    public init(from: String, to: String, plan: Plan, gpuChanges: [GPUChange], diagnostics: [Diagnostic]) {
+        self.from = from
+        self.to = to
+        self.plan = plan
+        self.gpuChanges = gpuChanges
+        self.diagnostics = diagnostics
+    }
+}
+
+/// A tenant's GPU numbers in one class, before and after (nil where the tenant had no entry).
+public struct GPUChange: Sendable, Hashable {
+    public var gpuClass: String
+    public var unit: String
+    public var tenant: String
+    public var guaranteedBefore: Int?
+    public var guaranteedAfter: Int?
+    public var targetBefore: Int?
+    public var targetAfter: Int?
+
+    /// Compares two allocations; only tenants whose guarantee or target moved are listed.
+    public static func between(_ before: [ClassAllocation], _ after: [ClassAllocation]) -> [GPUChange] {
+        var rows: [String: GPUChange] = [:]
+        func key(_ c: String, _ t: String) -> String { "\(c)/\(t)" }
+        for c in before { for t in c.tenants {
+            rows[key(c.gpuClass, t.tenant)] = GPUChange(gpuClass: c.gpuClass, unit: c.unit, tenant: t.tenant,
+                                                        guaranteedBefore: t.guaranteed, targetBefore: t.target)
+        } }
+        for c in after { for t in c.tenants {
+            var row = rows[key(c.gpuClass, t.tenant)] ?? GPUChange(gpuClass: c.gpuClass, unit: c.unit, tenant: t.tenant)
+            row.unit = c.unit
+            row.guaranteedAfter = t.guaranteed
+            row.targetAfter = t.target
+            rows[key(c.gpuClass, t.tenant)] = row
+        } }
+        return rows.values.filter { $0.guaranteedBefore != $0.guaranteedAfter || $0.targetBefore != $0.targetAfter }
+            .sorted { ($0.tenant, $0.gpuClass) < ($1.tenant, $1.gpuClass) }
+    }
+
+    /// "research: +4 a100 guaranteed (10 -> 14), target 11 -> 12".
+    public var summary: String {
+        var parts: [String] = []
+        let gb = guaranteedBefore ?? 0, ga = guaranteedAfter ?? 0
+        if gb != ga { parts.append("\(ga > gb ? "+" : "")\(ga - gb) \(gpuClass) guaranteed (\(gb) -> \(ga))") }
+        let tb = targetBefore ?? 0, ta = targetAfter ?? 0
+        if tb != ta { parts.append("target \(tb) -> \(ta)") }
+        return "\(tenant): " + parts.joined(separator: ", ")
+    }
+}
+
+public enum DiffView {
+    public static func text(_ diff: DesiredStateDiff, style: Style) -> String {
+        var out = DiagnosticsView.text(diff.diagnostics, style: style)
+        out += style.bold("Desired state from \(diff.from.prefix(12)) to \(diff.to.prefix(12))") + "\n\n"
+        if diff.plan.hasChanges {
+            for change in diff.plan.changes { out += PlanView.line(change, style: style) }
+            out += "\n"
+        } else {
+            out += style.green("No changes to the desired state.") + "\n\n"
+        }
+        if !diff.gpuChanges.isEmpty {
+            out += style.bold("GPU allocation changes") + "\n"
+            for change in diff.gpuChanges { out += "  \(change.summary)\n" }
+            out += "\n"
+        }
+        out += style.bold("Diff:") + " \(PlanView.summary(diff.plan.counts)).\n"
+        return out
+    }
+
+    public static func json(_ diff: DesiredStateDiff) -> JSONValue {
+        var plan = PlanView.json(diff.plan, gpu: []).objectValue ?? JSONObject()
+        plan["liveSerial"] = nil
+        plan["gpu"] = nil
+        plan["canApply"] = nil
+        plan["refusals"] = nil
+        plan["orphaned"] = nil
+        plan["revision"] = nil
+        var o = JSONObject([("formatVersion", 1), ("from", .string(diff.from)), ("to", .string(diff.to))])
+        for member in plan.members where member.key != "formatVersion" { o[member.key] = member.value }
+        o["gpuChanges"] = .array(diff.gpuChanges.map { c in
+            [
+                "class": .string(c.gpuClass), "unit": .string(c.unit), "tenant": .string(c.tenant),
+                "guaranteedBefore": c.guaranteedBefore.map { .int(Int64($0)) } ?? .null,
+                "guaranteedAfter": c.guaranteedAfter.map { .int(Int64($0)) } ?? .null,
+                "targetBefore": c.targetBefore.map { .int(Int64($0)) } ?? .null,
+                "targetAfter": c.targetAfter.map { .int(Int64($0)) } ?? .null,
+            ]
+        })
+        o["diagnostics"] = .array(diff.diagnostics.map(DiagnosticsView.json))
+        return .object(o)
+    }
+
+    /// A pull-request comment: summary, per-tenant table, GPU changes, and every object change in a
+    /// collapsible section.
+    public static func markdown(_ diff: DesiredStateDiff) -> String {
+        let counts = diff.plan.counts
+        var out = "## Fairway: desired-state changes\n\n"
+        out += "`\(diff.from.prefix(12))` → `\(diff.to.prefix(12))`: **\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete**\n\n"
+        let byTenant = diff.plan.countsByTenant
+        if !byTenant.isEmpty {
+            out += "| tenant | create | update | delete |\n|---|--:|--:|--:|\n"
+            for row in byTenant { out += "| \(row.tenant) | \(row.counts.create) | \(row.counts.update) | \(row.counts.delete) |\n" }
+            out += "\n"
+        }
+        if !diff.gpuChanges.isEmpty {
+            out += "### GPU allocation\n\n"
+            for change in diff.gpuChanges { out += "- \(change.summary)\n" }
+            out += "\n"
+        }
+        if !diff.diagnostics.isEmpty {
+            out += "### Warnings\n\n"
+            for d in diff.diagnostics { out += "- `\(d.location.map { "\($0)" } ?? "-")` \(d.code): \(d.message)\n" }
+            out += "\n"
+        }
+        if diff.plan.hasChanges {
+            out += "<details><summary>\(counts.total) object change\(counts.total == 1 ? "" : "s")</summary>\n\n```diff\n"
+            for change in diff.plan.changes {
+                // Unindented, so the `+`, `-` and `~` start the line and diff highlighting applies.
+                for line in PlanView.line(change, style: .plain).split(separator: "\n") {
+                    out += (line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) + "\n"
+                }
+            }
+            out += "```\n\n</details>\n"
+        } else {
+            out += "No changes to the desired state.\n"
+        }
+        return out
+    }
+
+    /// GitHub workflow annotations for the diagnostics, and a notice with the totals.
+    public static func github(_ diff: DesiredStateDiff) -> String {
+        GitHubAnnotations.render(diff.diagnostics)
+            + GitHubAnnotations.notice("desired state \(diff.from.prefix(12)) -> \(diff.to.prefix(12)): \(PlanView.summary(diff.plan.counts))")
+    }
+}

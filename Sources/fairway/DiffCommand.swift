@@ -1,0 +1,81 @@
+import ArgumentParser
+import FairwayAgent
+import FairwayCore
+import FairwayDiff
+import FairwayModel
+import FairwayViews
+
+/// `fairway diff`: what a change to the platform repository does to the rendered desired state,
+/// with no cluster at all: the pull-request preview for CI.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show how the desired state changes between two revisions of the platform repository.",
+        discussion: """
+            Renders both revisions and compares them: objects added, changed (field by field) and removed, and \
+            GPU allocation changes per tenant and class. Exit codes: 0 success, 1 error (the --to revision is \
+            invalid, a fetch failed); with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown, github
+    }
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: .long, help: "Base revision (for a pull request: its target branch).")
+    var from: String
+
+    @Option(name: .long, help: "Head revision (for a pull request: refs/pull/N/head or its commit).")
+    var to: String
+
+    @Option(name: .long, help: "Output format: text, json, markdown (a pull-request comment) or github (workflow annotations).")
+    var output: Format = .text
+
+    @Flag(name: .long, help: "Exit 0 when there are no changes, 2 when there are, 1 on error.")
+    var detailedExitcode = false
+
+    func validate() throws {
+        if source.repo == nil { throw ValidationError("diff needs --repo URL") }
+        if source.ref != nil { throw ValidationError("diff takes --from and --to, not --ref") }
+    }
+
+    func run() throws {
+        // One parse cache for both revisions: files the change did not touch are parsed once.
+        let pipeline = Pipeline(loader: PlatformLoader(parseCache: ParseCache()))
+        let base: Evaluation, head: Evaluation
+        do {
+            base = pipeline.evaluate(try source.snapshot(ref: from))
+            head = pipeline.evaluate(try source.snapshot(ref: to))
+        } catch {
+            Terminal.printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        guard let desired = head.desired else {
+            if output == .github {
+                print(GitHubAnnotations.render(head.diagnostics), terminator: "")
+                throw ExitCode(1)
+            }
+            try Run.failInvalid(head, output: output == .json ? .json : .text)
+        }
+        var diagnostics = head.diagnostics
+        let baseObjects = base.desired?.manifests ?? []
+        if base.desired == nil {
+            diagnostics.append(.warning("base-invalid", "the --from revision \(from) does not validate; every object of --to is shown as new",
+                                        at: nil))
+        }
+        let plan = Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: baseObjects, liveSerial: 0,
+                               revision: desired.revision)
+        let diff = DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
+                                    gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes),
+                                    diagnostics: diagnostics)
+        switch output {
+        case .text: print(DiffView.text(diff, style: Style(colored: Terminal.colored)), terminator: "")
+        case .json: print(JSONWriter.string(DiffView.json(diff), pretty: true), terminator: "")
+        case .markdown: print(DiffView.markdown(diff), terminator: "")
+        case .github: print(DiffView.github(diff), terminator: "")
+        }
+        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+    }
+}

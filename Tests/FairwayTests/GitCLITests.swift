@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import FairwayCore
+
+/// `--repo` on the commands, and `fairway diff` as a pull-request preview, through the built binary.
+@Suite(.serialized) struct GitCLITests {
+    @Test func validateAndPlanFromARepository() throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        let cache = fixture.root.appendingPathComponent("cli-cache").path
+        let validate = try CLIRun.fairway(["validate", "--repo", fixture.url, "--cache", cache, "--output", "json"])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        let head = try GitCLI.run(["rev-parse", "HEAD"], in: fixture.work)
+        #expect(try JSONReader.parse(validate.stdout)["revision"] == .string(head))
+        let plan = try CLIRun.fairway(["plan", "--repo", fixture.url, "--ref", "main", "--cache", cache,
+                                       "--state", fixture.root.appendingPathComponent("state").path, "--output", "json"])
+        #expect(plan.status == 0)
+        #expect(try JSONReader.parse(plan.stdout)["summary"]?["create"] == 52)
+        let bad = try CLIRun.fairway(["validate", "--repo", fixture.url, "--ref", "nope", "--cache", cache])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("the repository has no ref or commit 'nope' [git-unknown-ref]"))
+        let both = try CLIRun.fairway(["validate", "somewhere", "--repo", fixture.url])
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("give PATH or --repo, not both"))
+    }
+
+    @Test func diffPreviewsAPullRequest() throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        let cache = fixture.root.appendingPathComponent("cli-cache").path
+        let base = try GitCLI.run(["rev-parse", "HEAD"], in: fixture.work)
+        let research = fixture.work.appendingPathComponent("tenants/research.yaml")
+        try Data(try String(contentsOf: research, encoding: .utf8)
+            .replacingOccurrences(of: "requests.cpu: \"256\"", with: "requests.cpu: \"300\"").utf8).write(to: research)
+        try fixture.commitAll("raise cpu")
+        try fixture.push("HEAD:refs/pull/9/head")
+        let args = ["diff", "--repo", fixture.url, "--cache", cache, "--from", "main", "--to", "refs/pull/9/head"]
+
+        let text = try CLIRun.fairway(args + ["--detailed-exitcode"])
+        #expect(text.status == 2)
+        #expect(text.stdout.contains("~ spec.hard[\"requests.cpu\"]: \"256\" -> \"300\""))
+        let json = try JSONReader.parse(try CLIRun.fairway(args + ["--output", "json"]).stdout)
+        #expect(json["from"] == .string(base))
+        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 50])
+        let markdown = try CLIRun.fairway(args + ["--output", "markdown"]).stdout
+        #expect(markdown.contains("**0 to create, 2 to update, 0 to delete**"))
+        #expect(markdown.contains("<details><summary>2 object changes</summary>"))
+        let same = try CLIRun.fairway(["diff", "--repo", fixture.url, "--cache", cache, "--from", "main", "--to", "main",
+                                       "--detailed-exitcode"])
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("No changes to the desired state."))
+    }
+
+    @Test func invalidPullRequestGivesAnnotationsAtFileAndLine() throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        let research = fixture.work.appendingPathComponent("tenants/research.yaml")
+        try Data(try String(contentsOf: research, encoding: .utf8)
+            .replacingOccurrences(of: "maxWorkerReplicas: 32", with: "maxWorkerReplica: 32").utf8).write(to: research)
+        try fixture.commitAll("typo")
+        try fixture.push("HEAD:refs/pull/10/head")
+        let line = try TestRepo(files: ["f": try String(contentsOf: research, encoding: .utf8)]).line(of: "maxWorkerReplica:", in: "f")
+        let run = try CLIRun.fairway(["diff", "--repo", fixture.url, "--cache", fixture.root.appendingPathComponent("c").path,
+                                      "--from", "main", "--to", "refs/pull/10/head", "--output", "github"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("::error file=tenants/research.yaml,line=\(line),col=5,title=fairway unknown-field::unknown field `maxWorkerReplica` in `spec.ray`%0Ahint: did you mean `maxWorkerReplicas`?"))
+    }
+}
