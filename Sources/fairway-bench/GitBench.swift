@@ -33,6 +33,16 @@ enum GitBench {
         }
         // A cold plan (nothing parsed yet), then a re-plan of `next` with the parse cache warm.
         let cache = GitCache(root: "\(cacheRoot)/round-0")
+        if let rounds = ProcessInfo.processInfo.environment["FAIRWAY_BENCH_PROFILE_REPLANS"].flatMap(Int.init) {
+            // For profilers: many warm re-plans in one process.
+            let parseCache = ParseCache()
+            let pipeline = Pipeline(loader: PlatformLoader(parseCache: parseCache))
+            try plan(cache, url: url, ref: "main", pipeline: pipeline, parseCache: parseCache)
+            for round in 0..<rounds {
+                try plan(cache, url: url, ref: round % 2 == 0 ? "next" : "main", pipeline: pipeline, parseCache: parseCache)
+            }
+            return
+        }
         var coldBest = Double.infinity, warmBest = Double.infinity
         for _ in 0..<3 {
             let parseCache = ParseCache()
