@@ -18,7 +18,7 @@ import FairwayYAML
         #expect(actual == expected, "\(name) differs; rerun with FAIRWAY_UPDATE_GOLDEN=1 if intended")
     }
 
-    @Test(arguments: ["", "validate", "plan", "apply", "fairness", "render", "schema"])
+    @Test(arguments: ["", "validate", "plan", "apply", "diff", "fairness", "render", "schema"])
     func help(_ command: String) throws {
         let run = try CLIRun.fairway((command.isEmpty ? [] : [command]) + ["--help"], environment: ["COLUMNS": "100"])
         #expect(run.status == 0)
