@@ -36,10 +36,20 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
 public struct Pipeline: Sendable {
     public var sourceLimits: SourceLimits
     public var loader: PlatformLoader
+    /// Rendered objects reused for unchanged documents across evaluations (long-running processes).
+    public var renderCache: RenderCache?
 
-    public init(sourceLimits: SourceLimits = .default, loader: PlatformLoader = PlatformLoader()) {
+    public init(sourceLimits: SourceLimits = .default, loader: PlatformLoader = PlatformLoader(),
+                renderCache: RenderCache? = nil) {
         self.sourceLimits = sourceLimits
         self.loader = loader
+        self.renderCache = renderCache
+    }
+
+    /// A pipeline that keeps parses and renderings between evaluations, for processes that plan
+    /// again and again (the sync agent): unchanged files are neither parsed nor rendered again.
+    public static func incremental() -> Pipeline {
+        Pipeline(loader: PlatformLoader(parseCache: ParseCache()), renderCache: RenderCache())
     }
 
     /// Reads, validates, checks fairness and (when all is well and `render` is true) renders the
@@ -58,7 +68,7 @@ public struct Pipeline: Sendable {
         let loaded = loader.load(snapshot)
         let fairness = loaded.isValid ? Fairness.evaluate(loaded.platform) : FairnessReport(classes: [], diagnostics: [])
         let diagnostics = (loaded.diagnostics + fairness.diagnostics).sorted()
-        let desired = diagnostics.hasErrors || !render ? nil : Renderer().render(loaded.platform)
+        let desired = diagnostics.hasErrors || !render ? nil : Renderer(cache: renderCache).render(loaded.platform)
         return Evaluation(snapshot: snapshot, platform: loaded.platform, fairness: fairness,
                           diagnostics: diagnostics, desired: desired)
     }
@@ -79,8 +89,13 @@ public struct Pipeline: Sendable {
         }
         let reconcile = evaluation.platform.cluster?.spec.reconcile
         let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions)
-        return Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: live.objects,
-                           liveSerial: live.serial, revision: desired.revision, options: options)
+        var plan = Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: live.objects,
+                               liveSerial: live.serial, revision: desired.revision, options: options)
+        // What will be written names the revision it came from.
+        for index in plan.changes.indices {
+            if let body = plan.changes[index].desired { plan.changes[index].desired = desired.stamped(body) }
+        }
+        return plan
     }
 
     public func plan(_ evaluation: Evaluation, live: some LiveStateReader, maxDeletions: Int? = nil)

@@ -33,8 +33,8 @@ public enum Differ {
         let comparisons = ParallelMap.map(desired) { manifest -> Comparison in
             guard let current = lookup[manifest.key] else { return .create }
             guard Ownership.isOwned(current) else { return .unowned }
-            // Identical bodies (the common case) need no normalising.
-            if current == manifest.body { return .unchanged }
+            // Bodies equal but for the source annotation (the common case) need no normalising.
+            if Normalizer.equalIgnoringSource(current, manifest.body) { return .unchanged }
             let fields = FieldDiff.changes(from: Normalizer.comparable(current), to: Normalizer.comparable(manifest.body))
             return fields.isEmpty ? .unchanged : .update(fields)
         }

@@ -17,14 +17,17 @@ public struct Document<Spec: Sendable>: Sendable {
     public let kind: Kind
     public let name: String
     public let spec: Spec
+    /// The Git blob the document was read from, when it came from Git: same blob and path, same document.
+    public let blobID: String?
     let root: YAMLNode
 
-    init(path: String, kind: Kind, name: String, spec: Spec, root: YAMLNode) {
+    init(path: String, kind: Kind, name: String, spec: Spec, root: YAMLNode, blobID: String? = nil) {
         self.path = path
         self.kind = kind
         self.name = name
         self.spec = spec
         self.root = root
+        self.blobID = blobID
     }
 
     /// Where the node at `components` starts; when the path leaves the tree, the deepest node that

@@ -7,6 +7,7 @@ struct ReadDocument {
     var header: DocumentHeader
     var root: YAMLNode
     var spec: YAMLNode
+    var blobID: String?
 }
 
 /// Reads one platform file: YAML syntax, one document, the envelope (`apiVersion`, `kind`,
@@ -61,7 +62,7 @@ struct DocumentReader {
         let specKey = pairs.first { $0.key.scalar == "spec" }?.key
         checker.check(spec, against: header.kind.specSchema, at: "spec", key: specKey)
         diagnostics += checker.diagnostics
-        return (ReadDocument(header: header, root: root, spec: spec), diagnostics)
+        return (ReadDocument(header: header, root: root, spec: spec, blobID: file.blobID), diagnostics)
     }
 
     private func readHeader(_ root: YAMLNode, file: SourceFile, allowed: [Kind],

@@ -2,12 +2,12 @@ import Foundation
 import FairwayCore
 import FairwaySource
 
-/// Parsed documents by Git blob id and path, so files unchanged between commits are not parsed
+/// Parsed and typed documents by Git blob id and path, so files unchanged between commits are not parsed
 /// again. Shared by successive loads in one process (the sync agent, a re-plan); thread-safe.
 /// Entries not used by the latest load are dropped, so the cache holds one revision's files.
 public final class ParseCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: (document: ReadDocument?, diagnostics: [Diagnostic])] = [:]
+    private var entries: [String: FileResult] = [:]
     private var used: Set<String> = []
     public private(set) var hits = 0
     public private(set) var misses = 0
@@ -18,7 +18,7 @@ public final class ParseCache: @unchecked Sendable {
         file.blobID.map { "\($0):\(file.path)" }
     }
 
-    func lookup(_ file: SourceFile) -> (document: ReadDocument?, diagnostics: [Diagnostic])? {
+    func lookup(_ file: SourceFile) -> FileResult? {
         guard let key = Self.key(file) else { return nil }
         lock.lock()
         defer { lock.unlock() }
@@ -31,7 +31,7 @@ public final class ParseCache: @unchecked Sendable {
         return nil
     }
 
-    func store(_ file: SourceFile, _ entry: (document: ReadDocument?, diagnostics: [Diagnostic])) {
+    func store(_ file: SourceFile, _ entry: FileResult) {
         guard let key = Self.key(file) else { return }
         lock.lock()
         entries[key] = entry

@@ -24,18 +24,20 @@ public struct PlatformLoader: Sendable {
         var diagnostics = snapshot.diagnostics
         let reader = DocumentReader(limits: limits)
         var repoPolicies = Set<String>()
-        var readDocuments: [(ReadDocument, bundled: Bool)] = []
+        var documents: [(FileResult, bundled: Bool)] = []
         let cache = parseCache
-        let reads = ParallelMap.map(snapshot.files) { file in
+        // Reading, checking and typing each file is independent: spread over the cores, and reuse
+        // what the parse cache has for unchanged blobs.
+        let results = ParallelMap.map(snapshot.files) { file in
             if let cached = cache?.lookup(file) { return cached }
-            let read = reader.read(file)
-            cache?.store(file, read)
-            return read
+            let result = FileResult.make(reader.read(file), bundled: false)
+            cache?.store(file, result)
+            return result
         }
         cache?.endLoad()
-        for (file, (document, problems)) in zip(snapshot.files, reads) {
-            diagnostics += problems
-            guard let document else {
+        for (file, result) in zip(snapshot.files, results) {
+            diagnostics += result.diagnostics
+            guard let document = result.document else {
                 // Keep the name the layout implies, so references to this file do not become errors too.
                 if let presumed = Self.presumedHeader(file) { platform.headers.append(presumed) }
                 continue
@@ -43,26 +45,27 @@ public struct PlatformLoader: Sendable {
             if document.header.path.hasPrefix("policies/") {
                 repoPolicies.insert("\(document.header.kind.rawValue)/\(document.header.name)")
             }
-            readDocuments.append((document, false))
+            documents.append((result, false))
         }
         for file in bundledPolicies {
-            let (document, problems) = reader.read(file)
-            diagnostics += problems.map { var d = $0; d.location?.path = "\(BundledPolicies.prefix)\(file.path)"; return d }
-            guard let document else { continue }
+            let result = FileResult.make(reader.read(file), bundled: true)
+            diagnostics += result.diagnostics.map { var d = $0; d.location?.path = "\(BundledPolicies.prefix)\(file.path)"; return d }
+            guard let document = result.document else { continue }
             guard !repoPolicies.contains("\(document.header.kind.rawValue)/\(document.header.name)") else { continue }
-            readDocuments.append((document, true))
+            documents.append((result, true))
         }
         let pathsWithErrors = Set(diagnostics.filter { $0.severity == .error }.compactMap { $0.location?.path })
-        for (document, bundled) in readDocuments {
-            let fileErrors = pathsWithErrors.contains(document.header.path)
+        for (result, _) in documents {
+            guard let document = result.document else { continue }
             platform.headers.append(document.header)
-            do {
-                try add(document, bundled: bundled, to: &platform)
-            } catch where fileErrors {
-                // The file's own diagnostics already say why it could not be typed.
-            } catch {
+            switch result.typed {
+            case let .success(typed)?: typed.insert(into: &platform)
+            case let .failure(error)? where !pathsWithErrors.contains(document.header.path):
                 diagnostics.append(.error("internal", "could not decode a checked document: \(error)",
                                           at: SourceLocation(path: document.header.path, line: 1, column: 1)))
+            default:
+                // The file's own diagnostics already say why it could not be typed.
+                break
             }
         }
         sort(&platform)
@@ -75,27 +78,6 @@ public struct PlatformLoader: Sendable {
         let allowed = Kind.allowed(at: file.path)
         guard allowed.count == 1 else { return nil }
         return DocumentHeader(path: file.path, kind: allowed[0], name: file.stem)
-    }
-
-    private func add(_ read: ReadDocument, bundled: Bool, to platform: inout Platform) throws {
-        let header = read.header
-        let path = bundled ? "\(BundledPolicies.prefix)\(header.path)" : header.path
-        func document<S: Decodable & Sendable>(_ type: S.Type) throws -> Document<S> {
-            Document(path: path, kind: header.kind, name: header.name,
-                     spec: try YAMLNodeDecoder.decode(type, from: read.spec), root: read.root)
-        }
-        switch header.kind {
-        case .cluster: platform.cluster = try document(ClusterSpec.self)
-        case .tenant: platform.tenants.append(try document(TenantSpec.self))
-        case .nodePool: platform.nodePools.append(try document(NodePoolSpec.self))
-        case .rayJob, .rayCluster, .rayService:
-            let tenant = header.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-            platform.rayWorkloads.append(RayWorkload(tenant: tenant, document: try document(RayWorkloadSpec.self)))
-        case .notebookCatalog: platform.notebookCatalog = try document(NotebookCatalogSpec.self)
-        case .gpuFairnessPolicy:
-            if header.name == "default" { platform.fairnessPolicy = try document(GpuFairnessPolicySpec.self) }
-        case .gpuSharingPolicy: platform.sharingPolicies.append(try document(GpuSharingPolicySpec.self))
-        }
     }
 
     private func sort(_ platform: inout Platform) {

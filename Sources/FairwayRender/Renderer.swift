@@ -2,14 +2,19 @@ import FairwayCore
 import FairwayModel
 
 /// FairwayRender turns a validated `Platform` into the desired state: Kubernetes objects as JSON
-/// trees, each labelled as Fairway's and annotated with the file and revision it came from. Output is
+/// trees, each labelled as Fairway's and annotated with the file it came from. Output is
 /// deterministic: the same platform always renders the same objects, in the same order, with the
 /// same key order.
+///
+/// Rendered bodies carry `fairway.dev/source: <path>`; the revision is added by `stamped(_:)` where an
+/// object leaves Fairway (applied or written out). That keeps rendering of unchanged documents
+/// identical across commits, so a `RenderCache` can reuse it.
 
 /// The desired state of one revision.
 public struct DesiredState: Sendable {
     public var revision: String
-    /// Objects sorted by apply order (`ObjectKey` order).
+    /// Objects in render order (tenant by tenant), not yet stamped with the revision. Plans sort
+    /// their changes into apply order; `sortedStampedManifests` gives every object in apply order.
     public var manifests: [Manifest]
     /// The tenant each object belongs to, for per-tenant plan totals.
     public var tenantOf: [ObjectKey: String]
@@ -19,24 +24,42 @@ public struct DesiredState: Sendable {
         self.manifests = manifests
         self.tenantOf = tenantOf
     }
+
+    /// The body with its source annotation completed to `<path>@<revision>`.
+    public func stamped(_ body: JSONValue) -> JSONValue {
+        guard case var .object(object) = body, case var .object(metadata)? = object["metadata"],
+              case var .object(annotations)? = metadata["annotations"],
+              let path = annotations[Ownership.sourceAnnotation]?.stringValue, !path.contains("@")
+        else { return body }
+        annotations[Ownership.sourceAnnotation] = .string("\(path)@\(revision)")
+        metadata["annotations"] = .object(annotations)
+        object["metadata"] = .object(metadata)
+        return .object(object)
+    }
+
+    /// Every object, stamped, in apply order (`ObjectKey` order): what `fairway render` writes.
+    public var sortedStampedManifests: [Manifest] {
+        manifests.sorted { $0.key < $1.key }.map { Manifest(key: $0.key, body: stamped($0.body)) }
+    }
 }
 
 /// Renders every document kind Fairway knows how to render.
 public struct Renderer: Sendable {
-    public init() {}
+    public var cache: RenderCache?
+
+    public init(cache: RenderCache? = nil) { self.cache = cache }
 
     public func render(_ platform: Platform) -> DesiredState {
         var manifests: [Manifest] = []
         var tenantOf: [ObjectKey: String] = [:]
         manifests.reserveCapacity(platform.tenants.count * 8)
         for tenant in platform.tenants {
-            let rendered = TenantRenderer(tenant: tenant, revision: platform.revision).render()
+            let rendered = cache?.manifests(for: tenant) ?? TenantRenderer(tenant: tenant).render()
+            cache?.store(rendered, for: tenant)
             for manifest in rendered { tenantOf[manifest.key] = tenant.name }
             manifests += rendered
         }
-        // Sort positions, not the manifests themselves, so each manifest is moved once.
-        let order = manifests.indices.sorted { manifests[$0].key < manifests[$1].key }
-        manifests = order.map { manifests[$0] }
+        cache?.endRender()
         return DesiredState(revision: platform.revision, manifests: manifests, tenantOf: tenantOf)
     }
 }
@@ -44,7 +67,6 @@ public struct Renderer: Sendable {
 /// Builds object metadata with Fairway's ownership label and source annotation.
 struct MetadataBuilder {
     let sourcePath: String
-    let revision: String
 
     func metadata(name: String, namespace: String? = nil, labels: [(String, JSONValue)] = [],
                   annotations: [(String, JSONValue)] = []) -> JSONValue {
@@ -54,7 +76,7 @@ struct MetadataBuilder {
         var labelObject = JSONObject([(Ownership.managedByLabel, .string(Ownership.managedByValue))])
         for (k, v) in labels { labelObject[k] = v }
         metadata["labels"] = .object(labelObject)
-        var annotationObject = JSONObject([(Ownership.sourceAnnotation, .string("\(sourcePath)@\(revision)"))])
+        var annotationObject = JSONObject([(Ownership.sourceAnnotation, .string(sourcePath))])
         for (k, v) in annotations { annotationObject[k] = v }
         metadata["annotations"] = .object(annotationObject)
         return .object(metadata)

@@ -5,10 +5,9 @@ import FairwayModel
 /// owners and members, default-deny and same-tenant NetworkPolicies, and the workload ServiceAccount.
 struct TenantRenderer {
     let tenant: Document<TenantSpec>
-    let revision: String
 
     private var spec: TenantSpec { tenant.spec }
-    private var meta: MetadataBuilder { MetadataBuilder(sourcePath: tenant.path, revision: revision) }
+    private var meta: MetadataBuilder { MetadataBuilder(sourcePath: tenant.path) }
     private var tenantLabel: (String, JSONValue) { (Ownership.tenantLabel, .string(tenant.name)) }
 
     func render() -> [Manifest] {

@@ -26,7 +26,7 @@ struct RenderCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var written: [JSONValue] = []
             let digits = String(desired.manifests.count).count
-            for (index, manifest) in desired.manifests.enumerated() {
+            for (index, manifest) in desired.sortedStampedManifests.enumerated() {
                 let number = String(index + 1)
                 let prefix = String(repeating: "0", count: digits - number.count) + number
                 let name = "\(prefix)-\(manifest.key.kind.lowercased())-\(manifest.key.namespace.map { "\($0)-" } ?? "")\(manifest.key.name).yaml"

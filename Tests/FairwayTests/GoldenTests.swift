@@ -27,7 +27,7 @@ import FairwayYAML
 
     @Test func templateRendering() throws {
         let desired = try #require(try Pipeline().evaluate(path: RepoPaths.template.path).desired)
-        try compare(try YAMLEmitter.emit(desired.manifests.map(\.body)), to: "template-render.yaml")
+        try compare(try YAMLEmitter.emit(desired.sortedStampedManifests.map(\.body)), to: "template-render.yaml")
     }
 
     @Test func templateFirstPlan() throws {

@@ -85,7 +85,7 @@ import FairwaySource
         let evaluation = try Pipeline().evaluate(path: RepoPaths.template.path)
         let desired = try #require(evaluation.desired)
         #expect(!desired.manifests.isEmpty)
-        for manifest in desired.manifests {
+        for manifest in desired.sortedStampedManifests {
             #expect(Ownership.isOwned(manifest.body), "\(manifest.key) lacks the managed-by label")
             let source = manifest.body["metadata"]?["annotations"]?[Ownership.sourceAnnotation]?.stringValue
             #expect(source?.hasPrefix("tenants/") == true && source?.hasSuffix("@local") == true)
