@@ -77,3 +77,8 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONObject: ExpressibleByArrayLiteral {
+    /// Members in order: `[("apiVersion", "v1"), ("kind", "Namespace")]`.
+    public init(arrayLiteral elements: (String, JSONValue)...) { self.init(elements) }
+}

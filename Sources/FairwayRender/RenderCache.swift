@@ -12,20 +12,20 @@ public final class RenderCache: @unchecked Sendable {
 
     public init() {}
 
-    private static func key(_ tenant: Document<TenantSpec>) -> String? {
-        tenant.blobID.map { "\(tenant.path):\($0)" }
+    private static func key(_ tenant: Document<TenantSpec>, _ queueClasses: [String]) -> String? {
+        tenant.blobID.map { "\(tenant.path):\($0):\(queueClasses.joined(separator: ","))" }
     }
 
-    func manifests(for tenant: Document<TenantSpec>) -> [Manifest]? {
-        guard let key = Self.key(tenant) else { return nil }
+    func manifests(for tenant: Document<TenantSpec>, queueClasses: [String]) -> [Manifest]? {
+        guard let key = Self.key(tenant, queueClasses) else { return nil }
         lock.lock()
         defer { lock.unlock() }
         used.insert(key)
         return entries[key]
     }
 
-    func store(_ manifests: [Manifest], for tenant: Document<TenantSpec>) {
-        guard let key = Self.key(tenant) else { return }
+    func store(_ manifests: [Manifest], for tenant: Document<TenantSpec>, queueClasses: [String]) {
+        guard let key = Self.key(tenant, queueClasses) else { return }
         lock.lock()
         entries[key] = manifests
         lock.unlock()

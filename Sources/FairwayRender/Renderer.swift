@@ -52,10 +52,17 @@ public struct Renderer: Sendable {
     public func render(_ platform: Platform) -> DesiredState {
         var manifests: [Manifest] = []
         var tenantOf: [ObjectKey: String] = [:]
-        manifests.reserveCapacity(platform.tenants.count * 8)
+        manifests.reserveCapacity(platform.tenants.count * 10)
+        if let cluster = platform.cluster { manifests += PriorityRenderer(cluster: cluster).render() }
+        let kueue = KueueRenderer(platform: platform).render()
+        manifests += kueue.manifests
+        tenantOf.merge(kueue.tenantOf) { first, _ in first }
+        let classesWithPools = platform.gpuClasses
         for tenant in platform.tenants {
-            let rendered = cache?.manifests(for: tenant) ?? TenantRenderer(tenant: tenant).render()
-            cache?.store(rendered, for: tenant)
+            let queueClasses = (tenant.spec.gpuClasses ?? []).filter { classesWithPools.contains($0) }
+            let rendered = cache?.manifests(for: tenant, queueClasses: queueClasses)
+                ?? TenantRenderer(tenant: tenant, queueClasses: queueClasses).render()
+            cache?.store(rendered, for: tenant, queueClasses: queueClasses)
             for manifest in rendered { tenantOf[manifest.key] = tenant.name }
             manifests += rendered
         }

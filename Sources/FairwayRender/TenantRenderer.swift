@@ -2,9 +2,12 @@ import FairwayCore
 import FairwayModel
 
 /// Renders one tenant: per namespace a Namespace, ResourceQuota, LimitRange, RoleBindings for
-/// owners and members, default-deny and same-tenant NetworkPolicies, and the workload ServiceAccount.
+/// owners and members, default-deny and same-tenant NetworkPolicies, the workload ServiceAccount,
+/// and a Kueue LocalQueue per GPU class (named after the class, feeding the tenant's ClusterQueue).
 struct TenantRenderer {
     let tenant: Document<TenantSpec>
+    /// The tenant's GPU classes that have node pools (and so ClusterQueues).
+    let queueClasses: [String]
 
     private var spec: TenantSpec { tenant.spec }
     private var meta: MetadataBuilder { MetadataBuilder(sourcePath: tenant.path) }
@@ -20,8 +23,19 @@ struct TenantRenderer {
             if let members = memberBinding(namespace.name) { out.append(members) }
             if spec.isolatesNetwork { out += networkPolicies(namespace.name) }
             if let account = serviceAccount(namespace.name) { out.append(account) }
+            for gpuClass in queueClasses { out.append(localQueue(gpuClass, namespace: namespace.name)) }
         }
         return out
+    }
+
+    private func localQueue(_ gpuClass: String, namespace: String) -> Manifest {
+        .rendered([
+            "apiVersion": "kueue.x-k8s.io/v1beta2",
+            "kind": "LocalQueue",
+            "metadata": meta.metadata(name: gpuClass, namespace: namespace,
+                                      labels: [tenantLabel, ("fairway.dev/gpu-class", .string(gpuClass))]),
+            "spec": ["clusterQueue": .string("\(tenant.name)-\(gpuClass)")],
+        ])
     }
 
     private func namespaceObject(_ namespace: TenantSpec.Namespace) -> Manifest {

@@ -138,7 +138,7 @@ import FairwayCore
         #expect(Self.contents(of: state) == before)
         let allowed = try CLIRun.fairway(["plan", dir.path, "--state", state, "--output", "json"])
         let plan = try JSONReader.parse(allowed.stdout)
-        #expect(plan["summary"]?["delete"] == 8)
+        #expect(plan["summary"]?["delete"] == 12, "8 namespace objects and 4 LocalQueues")
         #expect(plan["canApply"] == true)
     }
 

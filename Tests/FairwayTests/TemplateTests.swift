@@ -88,10 +88,13 @@ import FairwaySource
         for manifest in desired.sortedStampedManifests {
             #expect(Ownership.isOwned(manifest.body), "\(manifest.key) lacks the managed-by label")
             let source = manifest.body["metadata"]?["annotations"]?[Ownership.sourceAnnotation]?.stringValue
-            #expect(source?.hasPrefix("tenants/") == true && source?.hasSuffix("@local") == true)
+            let path = source.map { String($0.prefix { $0 != "@" }) } ?? ""
+            #expect(["tenants/", "policies/", "nodepools/", "cluster.yaml"].contains { path.hasPrefix($0) }, "\(manifest.key)")
+            #expect(source?.hasSuffix("@local") == true)
         }
         let kinds = Set(desired.manifests.map(\.key.kind))
-        #expect(kinds == ["Namespace", "ResourceQuota", "LimitRange", "RoleBinding", "NetworkPolicy", "ServiceAccount"])
+        #expect(kinds == ["Namespace", "ResourceQuota", "LimitRange", "RoleBinding", "NetworkPolicy", "ServiceAccount",
+                          "PriorityClass", "WorkloadPriorityClass", "ResourceFlavor", "Cohort", "ClusterQueue", "LocalQueue"])
     }
 
     @Test func renderingIsDeterministic() throws {
