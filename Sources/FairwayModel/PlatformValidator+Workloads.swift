@@ -96,6 +96,14 @@ extension PlatformValidator {
                 warning("class-without-pools", "GPU class '\(className)' has no node pool, so no capacity",
                         policy.keyLocation("spec", "classes", .key(className)))
             }
+            for (tenantName, share) in (classPolicy.tenants ?? [:]) {
+                if let lending = share.lendingLimit, lending > share.guaranteed {
+                    error("invalid-range",
+                          "\(tenantName) may lend \(lending) of '\(className)' but is guaranteed only \(share.guaranteed)",
+                          policy.location("spec", "classes", .key(className), "tenants", .key(tenantName), "lendingLimit"),
+                          hint: "a tenant can lend at most its guarantee (Kueue requires lendingLimit <= nominalQuota)")
+                }
+            }
             for tenantName in (classPolicy.tenants ?? [:]).keys.sorted() {
                 // Locations are looked up only for problems: a lookup scans the mapping.
                 let at = { policy.keyLocation("spec", "classes", .key(className), "tenants", .key(tenantName)) }

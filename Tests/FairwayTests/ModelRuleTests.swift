@@ -69,6 +69,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  new: "- p4d.24xlarge", lineOf: "- p4d.24xlarge"),
         RuleCase(code: "invalid-for-provisioner", path: "nodepools/gpu-h100-mig.yaml", old: "  instances:",
                  new: "  weight: 10\n  instances:", lineOf: "weight: 10"),
+        RuleCase(code: "invalid-range", path: "policies/default.yaml", old: "lendingLimit: 2          # lends",
+                 new: "lendingLimit: 5          # lends", lineOf: "lendingLimit: 5"),
         RuleCase(code: "name-too-long", path: "ray/prod-inference/qwen-chat.yaml", old: "name: qwen-chat",
                  new: "name: qwen-chat-with-a-name-far-too-long-for-kuberay-to-accept", lineOf: "name: qwen-chat-with"),
     ]
