@@ -54,6 +54,9 @@ public struct Renderer: Sendable {
         var tenantOf: [ObjectKey: String] = [:]
         manifests.reserveCapacity(platform.tenants.count * 10)
         if let cluster = platform.cluster { manifests += PriorityRenderer(cluster: cluster).render() }
+        if let karpenter = platform.cluster?.spec.eks.karpenter {
+            for pool in platform.nodePools { manifests += KarpenterRenderer(pool: pool, karpenter: karpenter).render() }
+        }
         let kueue = KueueRenderer(platform: platform).render()
         manifests += kueue.manifests
         tenantOf.merge(kueue.tenantOf) { first, _ in first }

@@ -54,6 +54,7 @@ import FairwaySource
         var repo = try TestRepo.template()
         try repo.replace("policies/default.yaml", "          guaranteed: 10", with: "          guaranteed: 13")
         try repo.replace("policies/default.yaml", "          guaranteed: 4", with: "          guaranteed: 1")
+        try repo.replace("policies/default.yaml", "lendingLimit: 2          # lends", with: "lendingLimit: 1          # lends")
         let errors = evaluate(repo)
         #expect(errors.map(\.code) == ["guarantee-above-max-share"], "\(errors)")
         let d = try #require(errors.first)

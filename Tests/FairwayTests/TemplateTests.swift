@@ -94,7 +94,8 @@ import FairwaySource
         }
         let kinds = Set(desired.manifests.map(\.key.kind))
         #expect(kinds == ["Namespace", "ResourceQuota", "LimitRange", "RoleBinding", "NetworkPolicy", "ServiceAccount",
-                          "PriorityClass", "WorkloadPriorityClass", "ResourceFlavor", "Cohort", "ClusterQueue", "LocalQueue"])
+                          "PriorityClass", "WorkloadPriorityClass", "ResourceFlavor", "Cohort", "ClusterQueue", "LocalQueue",
+                          "NodePool", "EC2NodeClass"])
     }
 
     @Test func renderingIsDeterministic() throws {
