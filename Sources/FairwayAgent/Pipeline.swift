@@ -55,13 +55,16 @@ public struct Pipeline: Sendable {
     /// Reads, validates, checks fairness and (when all is well and `render` is true) renders the
     /// repository at `path`.
     public func evaluate(path: String, render: Bool = true) throws(PipelineError) -> Evaluation {
-        let snapshot: SourceSnapshot
+        evaluate(try readDirectory(path), render: render)
+    }
+
+    /// The platform files of a plain directory.
+    public func readDirectory(_ path: String) throws(PipelineError) -> SourceSnapshot {
         do {
-            snapshot = try DirectorySource(root: path, limits: sourceLimits).read()
+            return try DirectorySource(root: path, limits: sourceLimits).read()
         } catch {
             throw PipelineError(error.description)
         }
-        return evaluate(snapshot, render: render)
     }
 
     public func evaluate(_ snapshot: SourceSnapshot, render: Bool = true) -> Evaluation {
@@ -104,24 +107,9 @@ public struct Pipeline: Sendable {
         try plan(evaluation, live: try readLive(live), maxDeletions: maxDeletions)
     }
 
-    /// Evaluates the repository at `path` and reads live state at the same time (the two are
-    /// independent), then plans. The plan is nil when the repository has errors; live state that
-    /// cannot be read is an error only for a valid repository.
-    public func evaluateAndPlan(path: String, live: some LiveStateReader, maxDeletions: Int? = nil)
-        throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
-    {
-        let limits = sourceLimits
-        return try evaluateAndPlan(source: { () throws(PipelineError) in
-            do {
-                return try DirectorySource(root: path, limits: limits).read()
-            } catch {
-                throw PipelineError("\(error)")
-            }
-        }, live: live, maxDeletions: maxDeletions)
-    }
-
-    /// The same, for a snapshot from any source (a directory, a Git commit): reading it and reading
-    /// live state run at the same time.
+    /// Evaluates the snapshot `source` gives (a directory, a Git commit) and reads live state at the
+    /// same time (the two are independent), then plans. The plan is nil when the repository has
+    /// errors; live state that cannot be read is an error only for a valid repository.
     public func evaluateAndPlan(source: () throws(PipelineError) -> SourceSnapshot, live: some LiveStateReader,
                                 maxDeletions: Int? = nil) throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
     {

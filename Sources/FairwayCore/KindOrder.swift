@@ -35,13 +35,9 @@ public enum KindOrder {
     private static let ranks: [String: Int] = Dictionary(
         uniqueKeysWithValues: table.enumerated().map { ($1, $0) })
 
-    private static let workloadKinds: Set<String> = ["Deployment", "RayCluster", "RayService", "RayJob"]
-
     /// The position of `kind` in apply order; unknown kinds go just before workloads.
     public static func rank(of kind: String) -> Int {
         if let rank = ranks[kind] { return rank }
         return (ranks["Service"] ?? table.count) - 1
     }
-
-    public static func isWorkload(_ kind: String) -> Bool { workloadKinds.contains(kind) }
 }

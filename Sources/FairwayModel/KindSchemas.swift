@@ -40,8 +40,6 @@ public enum Kind: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    public var isRayWorkload: Bool { self == .rayJob || self == .rayCluster || self == .rayService }
-
     /// Longest `metadata.name` KubeRay and Kueue accept for this kind.
     public var maxNameLength: Int {
         switch self {

@@ -1,55 +1,28 @@
-import Foundation
 import FairwayCore
 import FairwaySource
 
-/// Parsed and typed documents by Git blob id and path, so files unchanged between commits are not parsed
-/// again. Shared by successive loads in one process (the sync agent, a re-plan); thread-safe.
-/// Entries not used by the latest load are dropped, so the cache holds one revision's files.
-public final class ParseCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: FileResult] = [:]
-    private var used: Set<String> = []
-    public private(set) var hits = 0
-    public private(set) var misses = 0
+/// Parsed and typed documents by Git blob id and path, so files unchanged between commits are
+/// neither parsed nor decoded again. Shared by successive loads in one process (the sync agent, a
+/// re-plan); the entries a load does not use are dropped, so it holds one revision's files.
+public final class ParseCache: Sendable {
+    private let cache = PassCache<FileResult>()
 
     public init() {}
 
-    static func key(_ file: SourceFile) -> String? {
-        file.blobID.map { "\($0):\(file.path)" }
-    }
+    static func key(blobID: String, path: String) -> String { "\(blobID):\(path)" }
 
     func lookup(_ file: SourceFile) -> FileResult? {
-        guard let key = Self.key(file) else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        used.insert(key)
-        if let entry = entries[key] {
-            hits += 1
-            return entry
-        }
-        misses += 1
-        return nil
+        file.blobID.flatMap { cache.value(for: Self.key(blobID: $0, path: file.path)) }
     }
 
     func store(_ file: SourceFile, _ entry: FileResult) {
-        guard let key = Self.key(file) else { return }
-        lock.lock()
-        entries[key] = entry
-        lock.unlock()
+        if let blobID = file.blobID { cache.store(entry, for: Self.key(blobID: blobID, path: file.path)) }
     }
 
-    /// Forgets entries the last load did not use.
-    func endLoad() {
-        lock.lock()
-        entries = entries.filter { used.contains($0.key) }
-        used.removeAll()
-        lock.unlock()
-    }
+    func endLoad() { cache.endPass() }
 
     /// Whether the file is cached (so its content need not even be read).
     public func contains(blobID: String, path: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries["\(blobID):\(path)"] != nil
+        cache.contains(Self.key(blobID: blobID, path: path))
     }
 }

@@ -30,10 +30,6 @@ public struct Platform: Sendable {
         tenantPositions[name].map { tenants[$0] }
     }
 
-    public func nodePool(named name: String) -> Document<NodePoolSpec>? {
-        nodePools.first { $0.name == name }
-    }
-
     /// True when a document of `kind` named `name` exists, decoded or not.
     public func declares(_ kind: Kind, named name: String) -> Bool {
         declared.contains("\(kind.rawValue)/\(name)")

@@ -1,14 +1,11 @@
 import FairwayCore
 import FairwayModel
-import Foundation
 
-/// Rendered objects by source document (path and Git blob id), reused while the document is
-/// unchanged. Shared by successive renders in one process (the sync agent, a re-plan); thread-safe.
-/// Entries the latest render did not use are dropped.
-public final class RenderCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: [Manifest]] = [:]
-    private var used: Set<String> = []
+/// Rendered objects by source document (path, Git blob id and the GPU classes queued for it),
+/// reused while the document is unchanged. Shared by successive renders in one process (the sync
+/// agent, a re-plan); entries the latest render did not use are dropped.
+public final class RenderCache: Sendable {
+    private let cache = PassCache<[Manifest]>()
 
     public init() {}
 
@@ -17,24 +14,12 @@ public final class RenderCache: @unchecked Sendable {
     }
 
     func manifests(for tenant: Document<TenantSpec>, queueClasses: [String]) -> [Manifest]? {
-        guard let key = Self.key(tenant, queueClasses) else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        used.insert(key)
-        return entries[key]
+        Self.key(tenant, queueClasses).flatMap { cache.value(for: $0) }
     }
 
     func store(_ manifests: [Manifest], for tenant: Document<TenantSpec>, queueClasses: [String]) {
-        guard let key = Self.key(tenant, queueClasses) else { return }
-        lock.lock()
-        entries[key] = manifests
-        lock.unlock()
+        if let key = Self.key(tenant, queueClasses) { cache.store(manifests, for: key) }
     }
 
-    func endRender() {
-        lock.lock()
-        entries = entries.filter { used.contains($0.key) }
-        used.removeAll()
-        lock.unlock()
-    }
+    func endRender() { cache.endPass() }
 }

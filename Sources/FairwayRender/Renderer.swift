@@ -63,9 +63,13 @@ public struct Renderer: Sendable {
         let classesWithPools = platform.gpuClasses
         for tenant in platform.tenants {
             let queueClasses = (tenant.spec.gpuClasses ?? []).filter { classesWithPools.contains($0) }
-            let rendered = cache?.manifests(for: tenant, queueClasses: queueClasses)
-                ?? TenantRenderer(tenant: tenant, queueClasses: queueClasses).render()
-            cache?.store(rendered, for: tenant, queueClasses: queueClasses)
+            let rendered: [Manifest]
+            if let cached = cache?.manifests(for: tenant, queueClasses: queueClasses) {
+                rendered = cached
+            } else {
+                rendered = TenantRenderer(tenant: tenant, queueClasses: queueClasses).render()
+                cache?.store(rendered, for: tenant, queueClasses: queueClasses)
+            }
             for manifest in rendered { tenantOf[manifest.key] = tenant.name }
             manifests += rendered
         }

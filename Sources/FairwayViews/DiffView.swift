@@ -65,8 +65,7 @@ public enum DiffView {
         var out = DiagnosticsView.text(diff.diagnostics, style: style)
         out += style.bold("Desired state from \(diff.from.prefix(12)) to \(diff.to.prefix(12))") + "\n\n"
         if diff.plan.hasChanges {
-            for change in diff.plan.changes { out += PlanView.line(change, style: style) }
-            out += "\n"
+            out += PlanView.changeList(diff.plan.changes, style: style) + "\n"
         } else {
             out += style.green("No changes to the desired state.") + "\n\n"
         }
@@ -126,11 +125,9 @@ public enum DiffView {
         }
         if diff.plan.hasChanges {
             out += "<details><summary>\(counts.total) object change\(counts.total == 1 ? "" : "s")</summary>\n\n```diff\n"
-            for change in diff.plan.changes {
-                // Unindented, so the `+`, `-` and `~` start the line and diff highlighting applies.
-                for line in PlanView.line(change, style: .plain).split(separator: "\n") {
-                    out += (line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) + "\n"
-                }
+            // Unindented, so the `+`, `-` and `~` start the line and diff highlighting applies.
+            for line in PlanView.changeList(diff.plan.changes, style: .plain).split(separator: "\n") {
+                out += (line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) + "\n"
             }
             out += "```\n\n</details>\n"
         } else {

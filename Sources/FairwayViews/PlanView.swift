@@ -8,8 +8,7 @@ public enum PlanView {
         var out = ""
         if plan.hasChanges {
             out += style.bold("Fairway will make these changes") + " (revision \(plan.revision)):\n\n"
-            for change in plan.changes { out += line(change, style: style) }
-            out += "\n"
+            out += changeList(plan.changes, style: style) + "\n"
         } else {
             out += style.green("No changes.") + " The live state matches revision \(plan.revision).\n\n"
         }
@@ -34,6 +33,11 @@ public enum PlanView {
 
     static func summary(_ c: ChangeCounts) -> String {
         "\(c.create) to create, \(c.update) to update, \(c.delete) to delete"
+    }
+
+    /// One block per change, in the plan's order.
+    static func changeList(_ changes: [Change], style: Style) -> String {
+        changes.map { line($0, style: style) }.joined()
     }
 
     static func line(_ change: Change, style: Style) -> String {

@@ -2,7 +2,6 @@ import ArgumentParser
 import FairwayAgent
 import FairwayCore
 import FairwayDiff
-import FairwayModel
 import FairwayViews
 
 /// `fairway diff`: what a change to the platform repository does to the rendered desired state,
@@ -43,7 +42,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         // One parse cache for both revisions: files the change did not touch are parsed once.
-        let pipeline = Pipeline(loader: PlatformLoader(parseCache: ParseCache()))
+        let pipeline = Pipeline.incremental()
         let base: Evaluation, head: Evaluation
         do {
             base = pipeline.evaluate(try source.snapshot(ref: from))

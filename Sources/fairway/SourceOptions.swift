@@ -49,13 +49,7 @@ struct SourceOptions: ParsableArguments {
 
     /// Reads the platform files; a Git source says when it is stale or was force-pushed.
     func snapshot(ref override: String? = nil) throws(PipelineError) -> SourceSnapshot {
-        guard let repo else {
-            do {
-                return try DirectorySource(root: path ?? ".").read()
-            } catch {
-                throw PipelineError(error.description)
-            }
-        }
+        guard let repo else { return try Pipeline().readDirectory(path ?? ".") }
         do {
             let credentials = try GitCredentials.fromEnvironment()
             let cache = GitCache(root: cache)

@@ -132,12 +132,4 @@ enum GitWorker {
         }
         return box.value ?? .failure(GitError(.failed, "the Git operation ended without a result"))
     }
-
-    /// The same, for async callers: the calling task is suspended, not a thread of the pool.
-    static func run<T: Sendable>(timeout: Duration, context: GitCallbackContext?,
-                                 _ body: @escaping @Sendable () -> Result<T, GitError>) async -> Result<T, GitError> {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: run(timeout: timeout, context: context, body)) }.start()
-        }
-    }
 }
