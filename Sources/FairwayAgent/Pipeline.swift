@@ -38,18 +38,22 @@ public struct Pipeline: Sendable {
     public var loader: PlatformLoader
     /// Rendered objects reused for unchanged documents across evaluations (long-running processes).
     public var renderCache: RenderCache?
+    /// Comparisons reused for objects whose desired and live bodies did not change between plans.
+    public var diffMemo: DiffMemo?
 
     public init(sourceLimits: SourceLimits = .default, loader: PlatformLoader = PlatformLoader(),
-                renderCache: RenderCache? = nil) {
+                renderCache: RenderCache? = nil, diffMemo: DiffMemo? = nil) {
         self.sourceLimits = sourceLimits
         self.loader = loader
         self.renderCache = renderCache
+        self.diffMemo = diffMemo
     }
 
-    /// A pipeline that keeps parses and renderings between evaluations, for processes that plan
-    /// again and again (the sync agent): unchanged files are neither parsed nor rendered again.
+    /// A pipeline that keeps parses, renderings and comparisons between evaluations, for processes
+    /// that plan again and again (the sync agent): unchanged files are neither parsed nor rendered
+    /// again, and unchanged objects are not compared again.
     public static func incremental() -> Pipeline {
-        Pipeline(loader: PlatformLoader(parseCache: ParseCache()), renderCache: RenderCache())
+        Pipeline(loader: PlatformLoader(parseCache: ParseCache()), renderCache: RenderCache(), diffMemo: DiffMemo())
     }
 
     /// Reads, validates, checks fairness and (when all is well and `render` is true) renders the
@@ -93,7 +97,7 @@ public struct Pipeline: Sendable {
         let reconcile = evaluation.platform.cluster?.spec.reconcile
         let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions)
         var plan = Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: live.objects,
-                               liveSerial: live.serial, revision: desired.revision, options: options)
+                               liveSerial: live.serial, revision: desired.revision, options: options, memo: diffMemo)
         // What will be written names the revision it came from.
         for index in plan.changes.indices {
             if let body = plan.changes[index].desired { plan.changes[index].desired = desired.stamped(body) }

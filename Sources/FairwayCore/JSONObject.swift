@@ -18,6 +18,12 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
 
+    /// Whether both objects share one storage (see `JSONValue.isIdentical(to:)`).
+    public func isIdentical(to other: JSONObject) -> Bool {
+        members.count == other.members.count
+            && members.withUnsafeBufferPointer { x in other.members.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
+    }
+
     public subscript(key: String) -> JSONValue? {
         get {
             for member in members where member.key == key { return member.value }

@@ -82,3 +82,17 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(JSONObject(elements))
     }
 }
+
+extension JSONValue {
+    /// Whether both values are the same stored container, not merely equal: a copy of a body shares
+    /// its storage until either copy is changed, so identity implies equality (while both are alive)
+    /// and costs nothing to check. False for scalars, which have no storage.
+    public func isIdentical(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case let (.object(a), .object(b)): return a.isIdentical(to: b)
+        case let (.array(a), .array(b)):
+            return a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
+        default: return false
+        }
+    }
+}

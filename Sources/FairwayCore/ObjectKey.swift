@@ -3,13 +3,41 @@
 /// Keys order by apply order first (see `KindOrder`), then namespace and name, so sorting a set of
 /// keys gives the order Fairway creates them in.
 public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
-    public let group: String
-    public let version: String
-    public let kind: String
-    public let namespace: String?
-    public let name: String
-    /// `KindOrder.rank(of: kind)`, computed once: sorting tens of thousands of keys compares it often.
-    private let kindRank: Int
+    /// The fields live in one immutable object, so copying a key (plans and dictionaries copy
+    /// tens of thousands) costs one reference count, and the hash is computed once.
+    private final class Storage: Sendable {
+        let group: String
+        let version: String
+        let kind: String
+        let namespace: String?
+        let name: String
+        /// `KindOrder.rank(of: kind)`: sorting tens of thousands of keys compares it often.
+        let kindRank: Int
+        /// The fields that tell keys apart in practice, hashed once; equality still compares all.
+        let hash: Int
+
+        init(group: String, version: String, kind: String, namespace: String?, name: String) {
+            self.group = group
+            self.version = version
+            self.kind = kind
+            self.namespace = namespace
+            self.name = name
+            kindRank = KindOrder.rank(of: kind)
+            var hasher = Hasher()
+            hasher.combine(name)
+            hasher.combine(namespace)
+            hasher.combine(kindRank)
+            hash = hasher.finalize()
+        }
+    }
+
+    private let storage: Storage
+
+    public var group: String { storage.group }
+    public var version: String { storage.version }
+    public var kind: String { storage.kind }
+    public var namespace: String? { storage.namespace }
+    public var name: String { storage.name }
 
     private enum CodingKeys: String, CodingKey {
         case group, version, kind, namespace, name
@@ -17,16 +45,24 @@ public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        group = try c.decode(String.self, forKey: .group)
-        version = try c.decode(String.self, forKey: .version)
-        kind = try c.decode(String.self, forKey: .kind)
-        namespace = try c.decodeIfPresent(String.self, forKey: .namespace)
-        name = try c.decode(String.self, forKey: .name)
-        kindRank = KindOrder.rank(of: kind)
+        storage = Storage(group: try c.decode(String.self, forKey: .group),
+                          version: try c.decode(String.self, forKey: .version),
+                          kind: try c.decode(String.self, forKey: .kind),
+                          namespace: try c.decodeIfPresent(String.self, forKey: .namespace),
+                          name: try c.decode(String.self, forKey: .name))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(group, forKey: .group)
+        try c.encode(version, forKey: .version)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(namespace, forKey: .namespace)
+        try c.encode(name, forKey: .name)
     }
 
     public init(apiVersion: String, kind: String, namespace: String?, name: String) {
-        kindRank = KindOrder.rank(of: kind)
+        let group: String, version: String
         if let slash = apiVersion.firstIndex(of: "/") {
             group = String(apiVersion[..<slash])
             version = String(apiVersion[apiVersion.index(after: slash)...])
@@ -34,18 +70,20 @@ public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
             group = ""
             version = apiVersion
         }
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
+        storage = Storage(group: group, version: version, kind: kind, namespace: namespace, name: name)
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 
-    /// Hashes the fields that tell keys apart in practice; equality still compares every field.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(namespace)
-        hasher.combine(kindRank)
+        hasher.combine(storage.hash)
+    }
+
+    public static func == (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        let l = lhs.storage, r = rhs.storage
+        return l.hash == r.hash && l.name == r.name && l.namespace == r.namespace && l.kind == r.kind
+            && l.group == r.group && l.version == r.version
     }
 
     /// `Kind/namespace/name` or `Kind/name`: what people read in plans and logs.
@@ -55,10 +93,12 @@ public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
     }
 
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
-        if lhs.kindRank != rhs.kindRank { return lhs.kindRank < rhs.kindRank }
-        if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
-        if (lhs.namespace ?? "") != (rhs.namespace ?? "") { return (lhs.namespace ?? "") < (rhs.namespace ?? "") }
-        if lhs.name != rhs.name { return lhs.name < rhs.name }
+        let l = lhs.storage, r = rhs.storage
+        if l === r { return false }
+        if l.kindRank != r.kindRank { return l.kindRank < r.kindRank }
+        if l.kind != r.kind { return l.kind < r.kind }
+        if (l.namespace ?? "") != (r.namespace ?? "") { return (l.namespace ?? "") < (r.namespace ?? "") }
+        if l.name != r.name { return l.name < r.name }
         return lhs.apiVersion < rhs.apiVersion
     }
 }

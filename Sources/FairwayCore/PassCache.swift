@@ -35,7 +35,7 @@ public final class PassCache<Value: Sendable>: @unchecked Sendable {
     /// Forgets the entries this pass did not use and starts the next pass.
     public func endPass() {
         lock.lock()
-        entries = entries.filter { used.contains($0.key) }
+        if used.count < entries.count { entries = entries.filter { used.contains($0.key) } }
         used.removeAll()
         lock.unlock()
     }

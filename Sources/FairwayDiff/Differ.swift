@@ -23,21 +23,22 @@ public enum Differ {
         case update([FieldChange])
     }
 
+    /// Plans `desired` against `live`. With a `memo`, objects whose desired and live bodies are the
+    /// same storage as in the memo's last plan are not compared again.
     public static func plan(desired: [Manifest], tenantOf: [ObjectKey: String], live: [Manifest], liveSerial: Int,
-                            revision: String, options: DiffOptions = DiffOptions()) -> Plan {
-        var liveByKey: [ObjectKey: JSONValue] = [:]
-        liveByKey.reserveCapacity(live.count)
-        for manifest in live { liveByKey[manifest.key] = manifest.body }
+                            revision: String, options: DiffOptions = DiffOptions(), memo: DiffMemo? = nil) -> Plan {
+        let lookup = memo?.index(live) ?? index(live)
         // Comparing objects is independent per object: spread it over the cores.
-        let lookup = liveByKey
-        let comparisons = ParallelMap.map(desired) { manifest -> Comparison in
-            guard let current = lookup[manifest.key] else { return .create }
-            guard Ownership.isOwned(current) else { return .unowned }
-            // Bodies equal but for the source annotation (the common case) need no normalising.
-            if Normalizer.equalIgnoringSource(current, manifest.body) { return .unchanged }
-            let fields = FieldDiff.changes(from: Normalizer.comparable(current), to: Normalizer.comparable(manifest.body))
-            return fields.isEmpty ? .unchanged : .update(fields)
+        let remembered = memo?.snapshot() ?? [:]
+        let outcomes = ParallelMap.map(desired) { manifest -> (comparison: Comparison, fresh: Bool) in
+            guard let current = lookup[manifest.key] else { return (.create, false) }
+            if let entry = remembered[manifest.key], entry.desired.isIdentical(to: manifest.body),
+               entry.live.isIdentical(to: current) {
+                return (entry.comparison, false)
+            }
+            return (compare(desired: manifest.body, live: current), true)
         }
+        let comparisons = outcomes.map(\.comparison)
         var changes: [Change] = []
         var unchanged = 0
         var refusals: [String] = []
@@ -56,6 +57,19 @@ public enum Differ {
             }
         }
         let desiredKeys = Set(desired.map(\.key))
+        if let memo {
+            var fresh: [(ObjectKey, DiffMemo.Entry)] = []
+            var reused = 0
+            for (manifest, outcome) in zip(desired, outcomes) {
+                guard let current = lookup[manifest.key] else { continue }
+                if outcome.fresh {
+                    fresh.append((manifest.key, DiffMemo.Entry(desired: manifest.body, live: current, comparison: outcome.comparison)))
+                } else {
+                    reused += 1
+                }
+            }
+            memo.update(fresh, reused: reused, desiredKeys: desiredKeys)
+        }
         var deletions: [Change] = []
         var orphaned: [ObjectKey] = []
         for manifest in live where !desiredKeys.contains(manifest.key) && Ownership.isOwned(manifest.body) {
@@ -73,5 +87,21 @@ public enum Differ {
         deletions.sort { $1.key < $0.key }
         return Plan(revision: revision, liveSerial: liveSerial, changes: changes + deletions, unchanged: unchanged,
                     orphaned: orphaned.sorted(), refusals: refusals)
+    }
+
+    static func index(_ live: [Manifest]) -> [ObjectKey: JSONValue] {
+        var byKey: [ObjectKey: JSONValue] = [:]
+        byKey.reserveCapacity(live.count)
+        for manifest in live { byKey[manifest.key] = manifest.body }
+        return byKey
+    }
+
+    /// Compares one desired body with its live twin.
+    static func compare(desired: JSONValue, live: JSONValue) -> Comparison {
+        guard Ownership.isOwned(live) else { return .unowned }
+        // Bodies equal but for the source annotation (the common case) need no normalising.
+        if Normalizer.equalIgnoringSource(live, desired) { return .unchanged }
+        let fields = FieldDiff.changes(from: Normalizer.comparable(live), to: Normalizer.comparable(desired))
+        return fields.isEmpty ? .unchanged : .update(fields)
     }
 }
