@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "FairwayRender",
-            dependencies: ["FairwayCore", "FairwayModel", "FairwayFairness"],
+            dependencies: ["FairwayCore", "FairwayYAML", "FairwayModel", "FairwayFairness"],
             swiftSettings: swiftSettings
         ),
         .target(name: "FairwayLive", dependencies: ["FairwayCore", "CFairwaySys"], swiftSettings: swiftSettings),
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "FairwayAgent",
             dependencies: [
-                "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
+                "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
                 "FairwayLive", "FairwayDiff", "FairwayApply",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,7 +100,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "fairway-bench",
-            dependencies: ["FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayAgent"],
+            dependencies: [
+                "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayRender", "FairwayAgent",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

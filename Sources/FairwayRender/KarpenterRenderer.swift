@@ -37,8 +37,7 @@ struct KarpenterRenderer {
         if let gpu = spec.gpu { requirements.append(requirement("karpenter.k8s.aws/instance-gpu-name", [gpu.model])) }
 
         var labels = JSONObject()
-        for key in (spec.labels ?? [:]).keys.sorted() { labels[key] = .string(spec.labels![key]!) }
-        if let gpu = spec.gpu { labels["fairway.dev/gpu-class"] = .string(gpu.class) }
+        for (key, value) in GPUNodeLabels.of(pool) { labels[key] = .string(value) }
         var template: JSONObject = [
             ("nodeClassRef", ["group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": .string(pool.name)]),
             ("requirements", .array(requirements)),

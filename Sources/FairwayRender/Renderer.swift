@@ -18,11 +18,18 @@ public struct DesiredState: Sendable {
     public var manifests: [Manifest]
     /// The tenant each object belongs to, for per-tenant plan totals.
     public var tenantOf: [ObjectKey: String]
+    /// EKS managed node groups, by name.
+    public var nodeGroups: [NodeGroup]
+    /// Helm releases, in install order (dependencies first).
+    public var helmReleases: [HelmRelease]
 
-    public init(revision: String, manifests: [Manifest], tenantOf: [ObjectKey: String]) {
+    public init(revision: String, manifests: [Manifest], tenantOf: [ObjectKey: String], nodeGroups: [NodeGroup] = [],
+                helmReleases: [HelmRelease] = []) {
         self.revision = revision
         self.manifests = manifests
         self.tenantOf = tenantOf
+        self.nodeGroups = nodeGroups
+        self.helmReleases = helmReleases
     }
 
     /// The body with its source annotation completed to `<path>@<revision>`.
@@ -74,7 +81,12 @@ public struct Renderer: Sendable {
             manifests += rendered
         }
         cache?.endRender()
-        return DesiredState(revision: platform.revision, manifests: manifests, tenantOf: tenantOf)
+        var nodeGroups: [NodeGroup] = []
+        if let cluster = platform.cluster {
+            nodeGroups = platform.nodePools.compactMap { NodeGroupRenderer(pool: $0, cluster: cluster).render() }
+        }
+        return DesiredState(revision: platform.revision, manifests: manifests, tenantOf: tenantOf, nodeGroups: nodeGroups,
+                            helmReleases: HelmRenderer(platform: platform).render())
     }
 }
 

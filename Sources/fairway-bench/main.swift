@@ -10,12 +10,15 @@ import Foundation
 // seconds (best of 3), peak RSS in MB, and the number of diagnostics.
 //
 //   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
+//   fairway-bench render DIR             render a repository warm: objects, best ms, peak MB
 #if canImport(Glibc)
 import Glibc
 #endif
+import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel
+import FairwayRender
 import FairwaySource
 import FairwayYAML
 
@@ -96,6 +99,32 @@ if arguments.count == 4, arguments[1] == "git" {
         print("git benchmark failed: \(error)")
         exit(1)
     }
+}
+if arguments.count == 3, arguments[1] == "render" {
+    // `fairway-bench render DIR`: loads the repository once, then renders it five times in the
+    // same process (warm: a long-running agent renders each new commit like this). Prints objects,
+    // best render milliseconds and peak RSS in MB.
+    let evaluation: Evaluation
+    do {
+        evaluation = try Pipeline().evaluate(path: arguments[2], render: false)
+    } catch {
+        print("render benchmark failed: \(error)")
+        exit(1)
+    }
+    guard evaluation.isValid else {
+        print("render benchmark: the repository is invalid")
+        exit(1)
+    }
+    var best = Double.infinity
+    var objects = 0
+    for _ in 0..<5 {
+        let start = now()
+        let desired = Renderer().render(evaluation.platform)
+        best = min(best, now() - start)
+        objects = desired.manifests.count + desired.helmReleases.count + desired.nodeGroups.count
+    }
+    print(String(format: "%d %.1f %d", objects, best * 1000, peakRSSMegabytes()))
+    exit(0)
 }
 guard arguments.count >= 4, arguments[1] == "fairness", let tenants = Int(arguments[2]), let classes = Int(arguments[3]) else {
     print("usage: fairway-bench fairness TENANTS CLASSES [infeasible]")

@@ -30,6 +30,17 @@ import FairwayYAML
         try compare(try YAMLEmitter.emit(desired.sortedStampedManifests.map(\.body)), to: "template-render.yaml")
     }
 
+    @Test func templateHelmReleasesAndNodeGroups() throws {
+        let desired = try #require(try Pipeline().evaluate(path: RepoPaths.template.path).desired)
+        let releases: [JSONValue] = desired.helmReleases.map { release in
+            ["name": .string(release.name), "namespace": .string(release.namespace), "chart": .string(release.chart),
+             "repository": .string(release.repository), "version": .string(release.version), "values": release.values]
+        }
+        try compare(try YAMLEmitter.emit(releases), to: "template-helm-releases.yaml")
+        let groups: [JSONValue] = desired.nodeGroups.map { ["CreateNodegroup": $0.create, "UpdateNodegroupConfig": $0.updateConfig] }
+        try compare(JSONWriter.string(.array(groups), pretty: true), to: "template-eks-nodegroups.json")
+    }
+
     @Test func templateFirstPlan() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-golden-\(UUID().uuidString)").path
         let run = try CLIRun.fairway(["plan", RepoPaths.template.path, "--state", state])

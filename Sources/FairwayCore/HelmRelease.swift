@@ -1,0 +1,51 @@
+/// One Helm release Fairway wants installed: where the chart comes from, its pinned version, and
+/// the values Fairway computed with the repository's own values merged over them. Data only: the
+/// apply stage runs helm with it; `fairway render` writes it out for Argo CD, Flux or Helmfile.
+public struct HelmRelease: Sendable, Hashable {
+    public var name: String
+    public var namespace: String
+    public var chart: String
+    /// A chart repository URL (`https://...`) or an OCI registry (`oci://...`).
+    public var repository: String
+    public var version: String
+    public var values: JSONValue
+    /// The document the release is pinned in (cluster.yaml).
+    public var sourcePath: String
+    /// Releases that must be installed first (their CRDs or webhooks are needed by this one).
+    public var dependsOn: [String]
+
+    public init(name: String, namespace: String, chart: String, repository: String, version: String,
+                values: JSONValue, sourcePath: String, dependsOn: [String] = []) {
+        self.name = name
+        self.namespace = namespace
+        self.chart = chart
+        self.repository = repository
+        self.version = version
+        self.values = values
+        self.sourcePath = sourcePath
+        self.dependsOn = dependsOn
+    }
+
+    /// The chart reference helm takes: `oci://registry/path/chart` or `repo/chart` with `--repo`.
+    public var chartReference: String {
+        repository.hasPrefix("oci://") ? "\(repository)/\(chart)" : chart
+    }
+}
+
+extension JSONValue {
+    /// `overrides` merged over `self`: objects merge key by key (recursively), anything else is
+    /// replaced, as Helm merges values files. A `null` override removes the key.
+    public func merging(_ overrides: JSONValue) -> JSONValue {
+        guard case var .object(base) = self, case let .object(over) = overrides else { return overrides }
+        for (key, value) in over {
+            if case .null = value {
+                base[key] = nil
+            } else if let existing = base[key] {
+                base[key] = existing.merging(value)
+            } else {
+                base[key] = value
+            }
+        }
+        return .object(base)
+    }
+}

@@ -1,0 +1,28 @@
+/// One EKS managed node group as Fairway wants it: the CreateNodegroup request that makes it and
+/// the UpdateNodegroupConfig request that brings an existing group to it. Both are request bodies
+/// in the shapes of the EKS API (`../shared/reference/eks/`), so they can be sent as they are.
+public struct NodeGroup: Sendable, Hashable {
+    public var name: String
+    /// The node pool document it comes from.
+    public var sourcePath: String
+    /// CreateNodegroup (POST /clusters/{name}/node-groups).
+    public var create: JSONValue
+    /// UpdateNodegroupConfig (POST /clusters/{name}/node-groups/{ng}/update-config) for a group
+    /// that has no labels or taints beyond the desired ones; the diff computes removals from live.
+    public var updateConfig: JSONValue
+
+    /// The CreateNodegroup fields EKS cannot change on an existing group: changing any of them
+    /// means creating a new group and deleting the old one.
+    public static let replacementFields = ["instanceTypes", "amiType", "capacityType", "subnets", "nodeRole",
+                                           "diskSize", "remoteAccess", "launchTemplate"]
+    /// The fields UpdateNodegroupConfig changes in place.
+    public static let inPlaceFields = ["scalingConfig", "labels", "taints", "updateConfig"]
+
+    public init(name: String, sourcePath: String, create: JSONValue, updateConfig: JSONValue) {
+        self.name = name
+        self.sourcePath = sourcePath
+        self.create = create
+        self.updateConfig = updateConfig
+    }
+}
+

@@ -1,0 +1,77 @@
+import FairwayCore
+
+/// What it takes to bring one EKS managed node group from live to desired.
+public enum NodeGroupChange: Sendable, Hashable {
+    case create
+    case unchanged
+    /// UpdateNodegroupConfig can do it: the request to send and the fields it changes.
+    case update(request: JSONValue, fields: [FieldChange])
+    /// A field EKS cannot change on an existing group changed: a new group must replace the old.
+    case replace(fields: [FieldChange])
+}
+
+/// Compares a desired node group (its CreateNodegroup request) with the live group as
+/// DescribeNodegroup reports it. Lists that are sets to EKS (instance types, subnets, taints)
+/// compare without order; labels and taints the live group has but Git does not are removed.
+public enum NodeGroupDiff {
+    public static func compare(_ desired: NodeGroup, live: JSONValue?) -> NodeGroupChange {
+        guard let live else { return .create }
+        let want = desired.create
+        var replacing: [FieldChange] = []
+        for field in NodeGroup.replacementFields {
+            guard let after = want[field] else { continue }
+            let before = live[field]
+            if !sameSet(before, after) { replacing.append(FieldChange(path: field, before: before, after: after)) }
+        }
+        if !replacing.isEmpty { return .replace(fields: replacing) }
+
+        var fields: [FieldChange] = []
+        var request: JSONObject = [("clusterName", want["clusterName"] ?? .null), ("nodegroupName", want["nodegroupName"] ?? .null)]
+        let wantScaling = want["scalingConfig"] ?? [:]
+        if !sameSet(live["scalingConfig"], wantScaling) {
+            fields.append(FieldChange(path: "scalingConfig", before: live["scalingConfig"], after: wantScaling))
+            request["scalingConfig"] = wantScaling
+        }
+        if let labels = labelUpdate(live: live["labels"]?.objectValue ?? JSONObject(), desired: want["labels"]?.objectValue ?? JSONObject()) {
+            fields.append(FieldChange(path: "labels", before: live["labels"], after: want["labels"]))
+            request["labels"] = labels
+        }
+        if let taints = taintUpdate(live: live["taints"]?.arrayValue ?? [], desired: want["taints"]?.arrayValue ?? []) {
+            fields.append(FieldChange(path: "taints", before: live["taints"], after: want["taints"]))
+            request["taints"] = taints
+        }
+        if let wanted = want["updateConfig"], !sameSet(live["updateConfig"], wanted) {
+            fields.append(FieldChange(path: "updateConfig", before: live["updateConfig"], after: wanted))
+            request["updateConfig"] = wanted
+        }
+        return fields.isEmpty ? .unchanged : .update(request: .object(request), fields: fields)
+    }
+
+    /// Equal, treating arrays as sets (EKS does not keep their order).
+    static func sameSet(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+        switch (a, b) {
+        case let (.array(x)?, .array(y)?): return Set(x) == Set(y) && x.count == y.count
+        default: return a == b
+        }
+    }
+
+    static func labelUpdate(live: JSONObject, desired: JSONObject) -> JSONValue? {
+        let changed = desired.members.filter { live[$0.key] != $0.value }
+        let removed = live.keys.filter { desired[$0] == nil }
+        guard !changed.isEmpty || !removed.isEmpty else { return nil }
+        var update = JSONObject()
+        if !changed.isEmpty { update["addOrUpdateLabels"] = .object(JSONObject(changed.map { ($0.key, $0.value) })) }
+        if !removed.isEmpty { update["removeLabels"] = .array(removed.map(JSONValue.string)) }
+        return .object(update)
+    }
+
+    static func taintUpdate(live: [JSONValue], desired: [JSONValue]) -> JSONValue? {
+        let added = desired.filter { !live.contains($0) }
+        let removed = live.filter { taint in !desired.contains { $0["key"] == taint["key"] && $0["effect"] == taint["effect"] } }
+        guard !added.isEmpty || !removed.isEmpty else { return nil }
+        var update = JSONObject()
+        if !added.isEmpty { update["addOrUpdateTaints"] = .array(added) }
+        if !removed.isEmpty { update["removeTaints"] = .array(removed) }
+        return .object(update)
+    }
+}

@@ -1,0 +1,23 @@
+import FairwayCore
+import FairwayModel
+
+/// The node labels every provisioner puts on a pool's nodes: the user's labels, the GPU class, and
+/// the labels NVIDIA's stack reads to configure a node: `nvidia.com/device-plugin.config` names the
+/// time-slicing configuration of the pool (rendered into the GPU stack's values) and
+/// `nvidia.com/mig.config` the MIG layout the MIG manager applies.
+enum GPUNodeLabels {
+    static let deviceConfigLabel = "nvidia.com/device-plugin.config"
+    static let migConfigLabel = "nvidia.com/mig.config"
+
+    static func of(_ pool: Document<NodePoolSpec>) -> [(String, String)] {
+        var labels = (pool.spec.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        guard let gpu = pool.spec.gpu else { return labels }
+        labels.append(("fairway.dev/gpu-class", gpu.class))
+        switch gpu.sharingMode {
+        case .timeSlicing: labels.append((deviceConfigLabel, pool.name))
+        case .mig: if let layout = gpu.sharing?.layout { labels.append((migConfigLabel, layout)) }
+        case .none: break
+        }
+        return labels
+    }
+}
