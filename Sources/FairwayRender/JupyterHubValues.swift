@@ -57,17 +57,7 @@ struct JupyterHubValues {
         }
         if let poolName = profile.nodepool, let pool = platform.nodePools.first(where: { $0.name == poolName }) {
             override["node_selector"] = KueueRenderer.nodeLabels(pool)
-            let tolerations = KueueRenderer.taints(pool).map { taint -> JSONValue in
-                var o: JSONObject = [("key", .string(taint.key))]
-                if let value = taint.value {
-                    o["operator"] = "Equal"
-                    o["value"] = .string(value)
-                } else {
-                    o["operator"] = "Exists"
-                }
-                o["effect"] = .string(taint.effect)
-                return .object(o)
-            }
+            let tolerations = KueueRenderer.taints(pool).map(\.toleration)
             if !tolerations.isEmpty { override["tolerations"] = .array(tolerations) }
         }
         let refs = (profile.images ?? []).compactMap { name in images.first { $0.name == name } }

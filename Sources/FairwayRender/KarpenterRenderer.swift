@@ -44,11 +44,7 @@ struct KarpenterRenderer {
         ]
         let taints = KueueRenderer.taints(pool)
         if !taints.isEmpty {
-            template["taints"] = .array(taints.map { taint in
-                var o: JSONObject = [("key", .string(taint.key)), ("effect", .string(taint.effect))]
-                if let value = taint.value { o["value"] = .string(value) }
-                return .object(o)
-            })
+            template["taints"] = .array(taints.map(\.object))
         }
         template["expireAfter"] = .string(spec.disruption?.expireAfter?.text ?? "720h")
         var body: JSONObject = [

@@ -75,6 +75,26 @@ struct KueueRenderer {
         let key: String
         let value: String?
         let effect: String
+
+        /// The taint as a node (or NodePool) lists it.
+        var object: JSONValue {
+            var o: JSONObject = [("key", .string(key)), ("effect", .string(effect))]
+            if let value { o["value"] = .string(value) }
+            return .object(o)
+        }
+
+        /// The toleration a pod needs to run on nodes with this taint.
+        var toleration: JSONValue {
+            var o: JSONObject = [("key", .string(key))]
+            if let value {
+                o["operator"] = "Equal"
+                o["value"] = .string(value)
+            } else {
+                o["operator"] = "Exists"
+            }
+            o["effect"] = .string(effect)
+            return .object(o)
+        }
     }
 
     /// The pool's taints, with the default `nvidia.com/gpu:NoSchedule` for GPU pools.
@@ -88,22 +108,8 @@ struct KueueRenderer {
 
     private func resourceFlavor(_ pool: Document<NodePoolSpec>) -> Manifest {
         let taints = Self.taints(pool)
-        let nodeTaints: [JSONValue] = taints.map { taint in
-            var o: JSONObject = [("key", .string(taint.key)), ("effect", .string(taint.effect))]
-            if let value = taint.value { o["value"] = .string(value) }
-            return .object(o)
-        }
-        let tolerations: [JSONValue] = taints.map { taint in
-            var o: JSONObject = [("key", .string(taint.key))]
-            if let value = taint.value {
-                o["operator"] = "Equal"
-                o["value"] = .string(value)
-            } else {
-                o["operator"] = "Exists"
-            }
-            o["effect"] = .string(taint.effect)
-            return .object(o)
-        }
+        let nodeTaints = taints.map(\.object)
+        let tolerations = taints.map(\.toleration)
         return .rendered([
             "apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ResourceFlavor",
             "metadata": MetadataBuilder(sourcePath: pool.path).metadata(
