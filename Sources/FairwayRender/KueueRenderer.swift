@@ -71,7 +71,7 @@ struct KueueRenderer {
     }
 
     /// A node taint as rendered.
-    struct Taint {
+    struct Taint: Hashable {
         let key: String
         let value: String?
         let effect: String
@@ -86,6 +86,19 @@ struct KueueRenderer {
         return taints
     }
 
+    /// The toleration that matches `taint`: `Equal` on its value, or `Exists` when it has none.
+    static func toleration(_ taint: Taint) -> JSONValue {
+        var o: JSONObject = [("key", .string(taint.key))]
+        if let value = taint.value {
+            o["operator"] = "Equal"
+            o["value"] = .string(value)
+        } else {
+            o["operator"] = "Exists"
+        }
+        o["effect"] = .string(taint.effect)
+        return .object(o)
+    }
+
     private func resourceFlavor(_ pool: Document<NodePoolSpec>) -> Manifest {
         let taints = Self.taints(pool)
         let nodeTaints: [JSONValue] = taints.map { taint in
@@ -93,17 +106,7 @@ struct KueueRenderer {
             if let value = taint.value { o["value"] = .string(value) }
             return .object(o)
         }
-        let tolerations: [JSONValue] = taints.map { taint in
-            var o: JSONObject = [("key", .string(taint.key))]
-            if let value = taint.value {
-                o["operator"] = "Equal"
-                o["value"] = .string(value)
-            } else {
-                o["operator"] = "Exists"
-            }
-            o["effect"] = .string(taint.effect)
-            return .object(o)
-        }
+        let tolerations = taints.map(Self.toleration)
         return .rendered([
             "apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ResourceFlavor",
             "metadata": MetadataBuilder(sourcePath: pool.path).metadata(
