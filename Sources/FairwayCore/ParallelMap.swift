@@ -33,14 +33,24 @@ private struct UnsafeInput<T>: @unchecked Sendable {
 }
 
 /// One slot per result; each index is written by exactly one worker, so no lock is needed.
+///
+/// The slots are raw memory allocated once, not an array: an array's
+/// `withUnsafeMutableBufferPointer` moves the buffer out of the array for the duration of the call,
+/// so workers calling it at the same time would race on the array itself.
 private final class ResultSlots<R>: @unchecked Sendable {
-    private var storage: [R?]
+    private let storage: UnsafeMutableBufferPointer<R?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: R) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
     }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: R) { storage[index] = value }
 
     func values() -> [R] { storage.map { $0! } }
 }

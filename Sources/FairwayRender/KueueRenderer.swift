@@ -71,7 +71,7 @@ struct KueueRenderer {
     }
 
     /// A node taint as rendered.
-    struct Taint {
+    struct Taint: Hashable {
         let key: String
         let value: String?
         let effect: String

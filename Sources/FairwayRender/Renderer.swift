@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayFairness
 import FairwayModel
 
 /// FairwayRender turns a validated `Platform` into the desired state: Kubernetes objects as JSON
@@ -80,6 +81,9 @@ public struct Renderer: Sendable {
             for manifest in rendered { tenantOf[manifest.key] = tenant.name }
             manifests += rendered
         }
+        let ray = renderRay(platform)
+        manifests += ray.manifests
+        tenantOf.merge(ray.tenantOf) { first, _ in first }
         cache?.endRender()
         var nodeGroups: [NodeGroup] = []
         if let cluster = platform.cluster {
@@ -87,6 +91,39 @@ public struct Renderer: Sendable {
         }
         return DesiredState(revision: platform.revision, manifests: manifests, tenantOf: tenantOf, nodeGroups: nodeGroups,
                             helmReleases: HelmRenderer(platform: platform).render())
+    }
+}
+
+extension Renderer {
+    /// Every Ray workload whose tenant exists, with the placement of each GPU class computed once.
+    func renderRay(_ platform: Platform) -> (manifests: [Manifest], tenantOf: [ObjectKey: String]) {
+        var manifests: [Manifest] = []
+        var tenantOf: [ObjectKey: String] = [:]
+        let units = GPUCapacity.unitsByClass(platform)
+        var placements: [String: RayPlacement] = [:]
+        for workload in platform.rayWorkloads {
+            guard let tenant = platform.tenant(named: workload.tenant) else { continue }
+            let placement = workload.spec.gpuClass.map { gpuClass in
+                if let known = placements[gpuClass] { return known }
+                let placement = RayPlacement(gpuClass: gpuClass, platform: platform, unit: units[gpuClass])
+                placements[gpuClass] = placement
+                return placement
+            }
+            let renderer = RayRenderer(
+                workload: workload, tenant: tenant,
+                priorityClass: RayRenderer.priorityClass(workload, tenant: tenant, cluster: platform.cluster),
+                placement: placement)
+            let manifest: Manifest
+            if let key = renderer.cacheKey, let cached = cache?.manifests(forKey: key)?.first {
+                manifest = cached
+            } else {
+                manifest = renderer.render()
+                if let key = renderer.cacheKey { cache?.store([manifest], forKey: key) }
+            }
+            tenantOf[manifest.key] = workload.tenant
+            manifests.append(manifest)
+        }
+        return (manifests, tenantOf)
     }
 }
 

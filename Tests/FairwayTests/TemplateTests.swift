@@ -89,13 +89,13 @@ import FairwaySource
             #expect(Ownership.isOwned(manifest.body), "\(manifest.key) lacks the managed-by label")
             let source = manifest.body["metadata"]?["annotations"]?[Ownership.sourceAnnotation]?.stringValue
             let path = source.map { String($0.prefix { $0 != "@" }) } ?? ""
-            #expect(["tenants/", "policies/", "nodepools/", "cluster.yaml"].contains { path.hasPrefix($0) }, "\(manifest.key)")
+            #expect(["tenants/", "policies/", "nodepools/", "ray/", "cluster.yaml"].contains { path.hasPrefix($0) }, "\(manifest.key)")
             #expect(source?.hasSuffix("@local") == true)
         }
         let kinds = Set(desired.manifests.map(\.key.kind))
         #expect(kinds == ["Namespace", "ResourceQuota", "LimitRange", "RoleBinding", "NetworkPolicy", "ServiceAccount",
                           "PriorityClass", "WorkloadPriorityClass", "ResourceFlavor", "Cohort", "ClusterQueue", "LocalQueue",
-                          "NodePool", "EC2NodeClass"])
+                          "NodePool", "EC2NodeClass", "RayJob", "RayCluster", "RayService"])
     }
 
     @Test func renderingIsDeterministic() throws {
