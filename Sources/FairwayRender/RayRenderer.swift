@@ -8,7 +8,8 @@ import FairwayModel
 /// Kueue. A workload with a GPU class is Kueue-managed: `kueue.x-k8s.io/queue-name` names the
 /// tenant's LocalQueue for the class (TenantRenderer names it after the class) and
 /// `kueue.x-k8s.io/priority-class` the WorkloadPriorityClass (PriorityRenderer renders one per
-/// priority class). The object is created suspended; Kueue unsuspends it on admission. Kueue
+/// priority class). `spec.suspend` is left to Kueue: its webhook creates a queued workload suspended
+/// and admission unsuspends it, so Fairway owning the field would fight Kueue on every sync. Kueue
 /// rejects in-tree autoscaling unless the workload is elastic (workload slices), so an autoscaling
 /// workload carries `kueue.x-k8s.io/elastic-job: "true"`, and a RayCluster or RayService also the
 /// `kueue.x-k8s.io/elastic-job` scheduling gate on its pod templates (Kueue's webhook requires it
@@ -59,9 +60,7 @@ struct RayRenderer {
         case .rayJob: object["spec"] = .object(jobSpec())
         case .rayService: object["spec"] = .object(serviceSpec())
         default:
-            var cluster = clusterSpec()
-            if queued { cluster["suspend"] = true }
-            object["spec"] = .object(cluster)
+            object["spec"] = .object(clusterSpec())
         }
         return .rendered(.object(object))
     }
@@ -89,7 +88,6 @@ struct RayRenderer {
         out["shutdownAfterJobFinishes"] = true
         if let ttl = spec.job?.ttlSecondsAfterFinished { out["ttlSecondsAfterFinished"] = .int(Int64(ttl)) }
         if let deadline = spec.job?.activeDeadlineSeconds { out["activeDeadlineSeconds"] = .int(Int64(deadline)) }
-        if queued { out["suspend"] = true }
         out["rayClusterSpec"] = .object(clusterSpec())
         return out
     }
@@ -98,7 +96,6 @@ struct RayRenderer {
     private func serviceSpec() -> JSONObject {
         var out = JSONObject()
         if let serve = spec.serve { out["serveConfigV2"] = .string(JSONWriter.string(serve.config, pretty: true)) }
-        if queued { out["suspend"] = true }
         out["rayClusterConfig"] = .object(clusterSpec())
         return out
     }
