@@ -7,6 +7,9 @@ import FairwayModel
 struct HelmRenderer {
     let platform: Platform
 
+    /// Where the KubeRay operator runs (tenant network policies let it reach Ray heads).
+    static let kubeRayNamespace = "kuberay-system"
+
     func render() -> [HelmRelease] {
         guard let cluster = platform.cluster, let addons = cluster.spec.addons else { return [] }
         let path = cluster.path
@@ -19,7 +22,7 @@ struct HelmRenderer {
         }
         if let kuberay = addons.kuberayOperator {
             releases.append(HelmRelease(
-                name: "kuberay-operator", namespace: "kuberay-system", chart: "kuberay-operator",
+                name: "kuberay-operator", namespace: Self.kubeRayNamespace, chart: "kuberay-operator",
                 repository: "https://ray-project.github.io/kuberay-helm/", version: kuberay.version,
                 values: kubeRayValues.merging(kuberay.values ?? [:]), sourcePath: path))
         }

@@ -124,7 +124,22 @@ struct TenantRenderer {
                 "ingress": [["from": [["namespaceSelector": ["matchLabels": [Ownership.tenantLabel: .string(tenant.name)]]]]]],
             ],
         ])
-        return [deny, sameTenant]
+        // KubeRay's operator submits jobs and Serve configs through the head's dashboard port.
+        let operatorToHeads: Manifest = .rendered([
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": meta.metadata(name: "allow-kuberay-operator", namespace: namespace, labels: [tenantLabel]),
+            "spec": [
+                "podSelector": ["matchLabels": ["ray.io/node-type": "head"]],
+                "policyTypes": ["Ingress"],
+                "ingress": [[
+                    "from": [["namespaceSelector": ["matchLabels": [
+                        "kubernetes.io/metadata.name": .string(HelmRenderer.kubeRayNamespace)]]]],
+                    "ports": [["protocol": "TCP", "port": 8265]],
+                ]],
+            ],
+        ])
+        return [deny, sameTenant, operatorToHeads]
     }
 
     private func serviceAccount(_ namespace: String) -> Manifest? {

@@ -138,7 +138,7 @@ import FairwayCore
         #expect(Self.contents(of: state) == before)
         let allowed = try CLIRun.fairway(["plan", dir.path, "--state", state, "--output", "json"])
         let plan = try JSONReader.parse(allowed.stdout)
-        #expect(plan["summary"]?["delete"] == 12, "8 namespace objects and 4 LocalQueues")
+        #expect(plan["summary"]?["delete"] == 13, "9 namespace objects and 4 LocalQueues")
         #expect(plan["canApply"] == true)
     }
 
@@ -163,7 +163,7 @@ import FairwayCore
         defer { try? FileManager.default.removeItem(atPath: out) }
         let render = try CLIRun.fairway(["render", RepoPaths.template.path, "--out", "\(out)/render"])
         #expect(render.status == 0)
-        #expect(render.stdout.contains("Wrote 113 objects, 4 Helm releases and 1 node groups"))
+        #expect(render.stdout.contains("Wrote 118 objects, 4 Helm releases and 1 node groups"))
         let namespaces = try String(contentsOfFile: "\(out)/render/kubernetes/_cluster/namespace.yaml", encoding: .utf8)
         #expect(namespaces.contains("name: platform-ci"))
         #expect(FileManager.default.fileExists(atPath: "\(out)/render/eks/gpu-h100-mig.json"))
