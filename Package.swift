@@ -104,10 +104,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fairway-bench",
-            dependencies: [
-                "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayAgent",
-                "FairwayTestCluster",
-            ],
+            dependencies: ["FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayAgent"],
             swiftSettings: swiftSettings
         ),
         // Test support: an in-memory Kubernetes API server for tests, scripts and the benchmark. Nothing in

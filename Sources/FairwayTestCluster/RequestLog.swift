@@ -42,7 +42,8 @@ public final class RequestLog: Sendable {
     func append(_ record: RequestRecord) {
         records.withLock { records in
             records.append(record)
-            if records.count > limit { records.removeFirst(records.count - limit) }
+            // Trim in batches, so a full log costs no more per request than a short one.
+            if records.count > limit + limit / 10 { records.removeFirst(records.count - limit) }
         }
     }
 }

@@ -10,6 +10,7 @@ import Foundation
 // seconds (best of 3), peak RSS in MB, and the number of diagnostics.
 //
 //   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
+//   fairway-bench testcluster URL OBJECTS SECONDS CONNECTIONS      (see TestClusterBench.swift)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -94,6 +95,16 @@ if arguments.count == 4, arguments[1] == "git" {
         exit(0)
     } catch {
         print("git benchmark failed: \(error)")
+        exit(1)
+    }
+}
+if arguments.count == 6, arguments[1] == "testcluster", let objects = Int(arguments[3]), let seconds = Double(arguments[4]),
+   let connections = Int(arguments[5]) {
+    do {
+        try TestClusterBench.run(url: arguments[2], objects: objects, seconds: seconds, connections: connections)
+        exit(0)
+    } catch {
+        print("test cluster benchmark failed: \(error)")
         exit(1)
     }
 }
