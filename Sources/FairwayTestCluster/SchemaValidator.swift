@@ -238,3 +238,30 @@ final class PatternCache: Sendable {
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 }
+
+/// Fills in the `default` values a CRD schema declares for fields an object leaves out, as
+/// kube-apiserver does on every write.
+enum SchemaDefaults {
+    static func apply(_ value: JSONValue, schema: JSONValue?) -> JSONValue {
+        guard let schema else { return value }
+        switch value {
+        case var .object(object):
+            if case let .object(properties)? = schema["properties"] {
+                for (key, property) in properties {
+                    if let member = object[key] {
+                        object[key] = apply(member, schema: property)
+                    } else if let fallback = property["default"] {
+                        object[key] = apply(fallback, schema: property)
+                    }
+                }
+            } else if case .object? = schema["additionalProperties"] {
+                for (key, member) in object { object[key] = apply(member, schema: schema["additionalProperties"]) }
+            }
+            return .object(object)
+        case let .array(items):
+            return .array(items.map { apply($0, schema: schema["items"]) })
+        default:
+            return value
+        }
+    }
+}

@@ -57,6 +57,11 @@ extension StoreState {
                              warnings: inout [String]) throws(APIError) -> JSONObject {
         var object = object
         if case let .object(withoutNulls) = Self.dropNulls(.object(object)) { object = withoutNulls }
+        if case let .object(defaulted) = SchemaDefaults.apply(.object(object), schema: schema) {
+            let metadata = object["metadata"]
+            object = defaulted
+            object["metadata"] = metadata
+        }
         let result = SchemaValidator.validate(object, schema: schema)
         if !result.unknownFields.isEmpty {
             switch options.fieldValidation {

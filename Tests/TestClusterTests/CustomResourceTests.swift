@@ -79,4 +79,25 @@ import Testing
         #expect(answer.status == 422)
         #expect(answer.message.contains("metadata.name: Invalid value: \"wrong.example.com\": must be spec.names.plural+\".\"+spec.group"))
     }
+
+    @Test func defaultsAndEnumsComeFromTheSchema() async {
+        let schema: JSONValue = ["type": "object", "properties": [
+            "spec": ["type": "object", "default": [:] as JSONValue, "properties": [
+                "size": ["type": "integer", "default": 3, "minimum": 1],
+                "mode": ["type": "string", "enum": ["fast", "safe"]],
+            ]],
+        ]]
+        let crd: JSONValue = ["apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                              "metadata": ["name": "widgets.example.com"],
+                              "spec": ["group": "example.com", "scope": "Namespaced",
+                                       "names": ["plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": ["wd"]],
+                                       "versions": [["name": "v1", "served": true, "storage": true, "schema": ["openAPIV3Schema": schema]]]]]
+        #expect(await api.call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", body: crd).status == 201)
+        let widgets = "/apis/example.com/v1/namespaces/default/widgets"
+        let created = await api.call("POST", widgets, body: ["apiVersion": "example.com/v1", "kind": "Widget", "metadata": ["name": "w"]])
+        #expect(created.body["spec"] == ["size": 3])
+        let wrong = await api.call("POST", widgets, body: ["apiVersion": "example.com/v1", "kind": "Widget", "metadata": ["name": "x"],
+                                                          "spec": ["mode": "slow", "size": 0]])
+        #expect(wrong.message == "Widget.example.com \"x\" is invalid: [spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\", spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1]")
+    }
 }
