@@ -9,13 +9,17 @@ extension APIServer {
             throw APIError.pathNotFound()
         }
         if path.namespace != nil, !resource.namespaced { throw APIError.pathNotFound() }
-        if let subresource = path.subresource, !(subresource == "status" && resource.hasStatus) {
+        let scale = path.subresource == "scale" && Self.scalable.contains(resource.kind) && !resource.group.isEmpty
+        if let subresource = path.subresource, !(subresource == "status" && resource.hasStatus), !scale {
             throw APIError.pathNotFound()
         }
         guard grant.allows(verb) else {
             throw Authorizer.forbidden(grant, verb: verb, resource: resource, namespace: path.namespace, name: path.name)
         }
         let namespace = path.namespace ?? ""
+        if scale, let name = path.name {
+            return try serveScale(request, resource: resource, namespace: namespace, name: name, verb: verb)
+        }
         let query = request.query
         switch verb {
         case "get":

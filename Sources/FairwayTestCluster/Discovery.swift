@@ -40,6 +40,11 @@ enum Discovery {
                     ("shortNames", .array(resource.shortNames.map(JSONValue.string))),
                     ("categories", .array(resource.categories.map(JSONValue.string))),
                 ]))
+                if APIServer.scalable.contains(resource.kind), !resource.group.isEmpty {
+                    list.append(.object([("name", .string(resource.plural + "/scale")), ("singularName", ""),
+                                         ("namespaced", true), ("kind", "Scale"), ("group", "autoscaling"), ("version", "v1"),
+                                         ("verbs", ["get", "patch", "update"])]))
+                }
                 if resource.hasStatus {
                     list.append(.object([("name", .string(resource.plural + "/status")), ("singularName", ""),
                                          ("namespaced", .bool(resource.namespaced)), ("kind", .string(resource.kind)),
@@ -75,9 +80,16 @@ enum Discovery {
                     ]
                     if !resource.shortNames.isEmpty { entry["shortNames"] = .array(resource.shortNames.map(JSONValue.string)) }
                     if !resource.categories.isEmpty { entry["categories"] = .array(resource.categories.map(JSONValue.string)) }
+                    var subresources: [JSONValue] = []
                     if resource.hasStatus {
-                        entry["subresources"] = [.object([("subresource", "status"), ("responseKind", kind), ("verbs", ["get", "patch", "update"])])]
+                        subresources.append(.object([("subresource", "status"), ("responseKind", kind), ("verbs", ["get", "patch", "update"])]))
                     }
+                    if APIServer.scalable.contains(resource.kind), !resource.group.isEmpty {
+                        subresources.append(.object([("subresource", "scale"),
+                                                     ("responseKind", .object([("group", "autoscaling"), ("version", "v1"), ("kind", "Scale")])),
+                                                     ("verbs", ["get", "patch", "update"])]))
+                    }
+                    if !subresources.isEmpty { entry["subresources"] = .array(subresources) }
                     return .object(entry)
                 }
                 return .object([("version", .string(groupVersion)), ("resources", .array(resources)), ("freshness", "Current")])

@@ -84,6 +84,19 @@ import Testing
         #expect(scaled.body["status"]?["availableReplicas"] == 3)
     }
 
+    @Test func scaleSubresourceReadsAndWritesReplicas() async {
+        let path = "/apis/apps/v1/namespaces/default/deployments"
+        await api.call("POST", path, body: APIHarness.deployment("s", containers: [["name": "app", "image": "app:1"]], replicas: 2))
+        let scale = await api.call("GET", path + "/s/scale")
+        #expect(scale.body["kind"] == "Scale")
+        #expect(scale.body["spec"]?["replicas"] == 2)
+        #expect(scale.body["status"]?["selector"] == "app=s")
+        let scaled = await api.call("PATCH", path + "/s/scale", body: ["spec": ["replicas": 5]], contentType: "application/merge-patch+json")
+        #expect(scaled.body["spec"]?["replicas"] == 5)
+        #expect(await api.call("GET", path + "/s").body["spec"]?["replicas"] == 5)
+        #expect(await api.call("GET", "/api/v1/namespaces/default/configmaps/x/scale").status == 404)
+    }
+
     @Test func patchesMergeByTheirRules() async {
         let path = "/apis/apps/v1/namespaces/default/deployments"
         await api.call("POST", path, body: APIHarness.deployment("p", containers: [
