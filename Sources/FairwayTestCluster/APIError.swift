@@ -96,6 +96,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// One problem with one field of an object, as Kubernetes' field.Error reports it.
 struct FieldError: Sendable, Equatable {
+    /// The cause reasons Kubernetes reports, by their names in `details.causes[].reason`.
     enum Kind: String, Sendable {
         case required = "FieldValueRequired"
         case invalid = "FieldValueInvalid"
@@ -135,9 +136,4 @@ struct FieldError: Sendable, Equatable {
         default: return JSONWriter.string(value)
         }
     }
-}
-
-extension APIError {
-    /// The message alone, for command-line errors.
-    public var text: String { message }
 }

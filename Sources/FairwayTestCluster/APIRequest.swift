@@ -42,6 +42,7 @@ public struct APIRequest: Sendable {
 /// What a handler answers: a status, headers and a body that is bytes, a stream of watch events, or a
 /// connection to drop (fault injection).
 public struct APIResponse: Sendable {
+    /// The response body.
     public enum Body: Sendable {
         case bytes([UInt8])
         case stream(AsyncStream<[UInt8]>)

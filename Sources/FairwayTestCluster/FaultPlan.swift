@@ -4,6 +4,7 @@ import FairwayCore
 /// by method or verb and path prefix, fires with a probability (and at most `times` times), and then
 /// delays the request, fails it with a status, answers 429 with `Retry-After`, or drops the connection.
 public struct FaultRule: Sendable, Equatable {
+    /// What a fired rule does to the request.
     public enum Effect: Sendable, Equatable {
         /// Wait this many milliseconds, then serve the request normally.
         case latency(milliseconds: Int)

@@ -6,6 +6,7 @@ import FairwayCore
 /// `x-kubernetes-list-type` and `x-kubernetes-list-map-keys`. Used by strategic merge patch and by
 /// server-side apply.
 struct MergeSchema: Sendable {
+    /// Kubernetes' `x-kubernetes-list-type`.
     enum ListType: Equatable, Sendable {
         case atomic
         case set

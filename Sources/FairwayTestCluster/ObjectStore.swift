@@ -100,6 +100,7 @@ struct StoreState {
         return served(object, as: resource)
     }
 
+    /// One page of a list: its items, the resourceVersion it was read at, and where the next page starts.
     struct ListPage {
         var items: [JSONObject]
         var revision: Int64

@@ -65,6 +65,7 @@ enum Patches {
         }
     }
 
+    /// A JSON patch that does not apply (a missing path, a failed test), reported as 422.
     struct JSONPatchError: Error { var message: String }
 
     static func jsonPatch(_ target: JSONValue, _ operations: JSONValue) throws(JSONPatchError) -> JSONValue {

@@ -6,6 +6,7 @@ import Foundation
 /// release storage), ConfigMap, Namespace, ServiceAccount, and DeleteOptions. Responses stay JSON,
 /// which those clients accept.
 enum Protobuf {
+    /// A body that is not the protobuf of a supported kind (answered with 415).
     struct DecodeError: Error { var message: String }
 
     /// The object in a protobuf request body, as JSON.
@@ -27,6 +28,7 @@ enum Protobuf {
         return .object(ordered)
     }
 
+    /// How one field is encoded, enough to turn it into JSON.
     indirect enum FieldType: Sendable {
         case string, bytes, int64, bool, time, fieldsV1
         case message(Message)
@@ -70,6 +72,7 @@ enum Protobuf {
         return .object(object)
     }
 
+    /// Reads protobuf wire format from the front of a byte slice.
     struct Reader {
         var remaining: ArraySlice<UInt8>
         var atEnd: Bool { remaining.isEmpty }

@@ -4,6 +4,7 @@ import FairwayCore
 /// A label selector as `?labelSelector=` carries it: `a=b`, `a==b`, `a!=b`, `a in (x,y)`,
 /// `a notin (x)`, `a` and `!a`, joined by commas.
 struct LabelSelector: Sendable {
+    /// One comma-separated term of the selector.
     enum Requirement: Sendable {
         case equals(String, String)
         case notEquals(String, String)

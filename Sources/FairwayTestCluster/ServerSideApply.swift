@@ -4,6 +4,7 @@ import FairwayCore
 /// the owner of exactly the fields it applied, removes fields it applied before and no longer does
 /// (unless someone else owns them), and refuses (409) to change fields another manager owns unless forced.
 enum ServerSideApply {
+    /// A field the applier would change that another manager owns.
     struct Conflict: Equatable {
         var manager: String
         var apiVersion: String

@@ -54,6 +54,7 @@ extension StoreState {
         return WriteResult(object: commit(resource, old: old, new: object, dryRun: options.dryRun), created: false, warnings: warnings)
     }
 
+    /// The patch formats, by the Content-Type that names them.
     enum PatchType: String, Sendable {
         case json = "application/json-patch+json"
         case merge = "application/merge-patch+json"

@@ -19,6 +19,7 @@ import NIOSSL
 /// await cluster.stop()
 /// ```
 public final class TestCluster: Sendable {
+    /// Where and how to listen, who may call, which faults to inject, whether to fake controller status.
     public struct Configuration: Sendable {
         public var host: String
         /// 0 picks a free port.
@@ -125,6 +126,7 @@ public final class TestCluster: Sendable {
     }
 }
 
+/// The server could not start (port taken, no certificate).
 public struct TestClusterError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }

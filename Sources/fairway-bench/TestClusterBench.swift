@@ -9,7 +9,9 @@ import Glibc
 #endif
 import Foundation
 
+/// The load generator for scripts/bench-testcluster: phases of requests over keep-alive connections.
 enum TestClusterBench {
+    /// A connection or URL problem that stops the benchmark.
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     static func run(url: String, objects: Int, seconds: Double, connections: Int) throws {
@@ -29,6 +31,7 @@ enum TestClusterBench {
         print("\(objects) \(Int(creates.rate)) \(Int(gets.rate)) \(Int(updates.rate)) \(errors)")
     }
 
+    /// Requests per second in one phase and how many failed.
     struct PhaseResult { var rate: Double; var errors: Int }
 
     /// Runs `work` on every connection until `seconds` pass or `total` calls were made; returns calls per second.
@@ -55,6 +58,7 @@ enum TestClusterBench {
         return PhaseResult(rate: Double(counter.completed) / elapsed, errors: counter.errors)
     }
 
+    /// Hands out request numbers to the worker threads and counts what they finished (NSCondition-guarded).
     final class Counter: @unchecked Sendable {
         private let condition = NSCondition()
         private var next = 0

@@ -7,6 +7,7 @@ struct APIHarness {
 
     init(_ server: APIServer = APIServer(namespaceTerminationDelay: .milliseconds(10))) { self.server = server }
 
+    /// A response with its JSON body parsed.
     struct Answer {
         var status: Int
         var body: JSONValue

@@ -26,6 +26,8 @@ import Testing
             await #expect(throws: (any Error).self) { try await get(cluster.url.appendingPathComponent("api"), token: "t") }
             #expect(cluster.requestLog.all.last?.fault == "drop")
             #expect(cluster.kubeconfig(token: "t").contains("server: \(cluster.url.absoluteString)"))
+            #expect(cluster.store.objects(apiVersion: "v1", kind: "Namespace").map(\.name) == ["default", "kube-node-lease", "kube-public", "kube-system"])
+            #expect(cluster.store.object(apiVersion: "v1", kind: "Namespace", name: "default")?["status"]?["phase"] == "Active")
         }
     }
 
