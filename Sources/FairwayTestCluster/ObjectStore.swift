@@ -59,12 +59,14 @@ struct WriteResult: Sendable {
     var warnings: [String] = []
 }
 
-/// A change as watches see it.
+/// A change as watches see it. `previous` (live events only, not kept in the history) lets a watch
+/// with a selector see an object that stops matching as DELETED and one that starts matching as ADDED.
 struct WatchEvent: Sendable {
     var type: String
     var object: JSONObject
     var revision: Int64
     var key: StorageKey
+    var previous: JSONObject? = nil
 }
 
 /// The store's mutable state; only `ObjectStore.state`'s lock hands it out.

@@ -10,23 +10,45 @@ struct Watcher: Sendable {
     var continuation: AsyncStream<WatchEvent>.Continuation
 
     func wants(_ event: WatchEvent) -> Bool {
-        guard event.key == key else { return false }
-        if let namespace, resource.namespaced, event.object.namespace != namespace { return false }
-        if let labels, !labels.matches(event.object.labels) { return false }
-        if let fields, !fields.matches(event.object) { return false }
+        event.key == key && matches(event.object)
+    }
+
+    private func matches(_ object: JSONObject) -> Bool {
+        if let namespace, resource.namespaced, object.namespace != namespace { return false }
+        if let labels, !labels.matches(object.labels) { return false }
+        if let fields, !fields.matches(object) { return false }
         return true
+    }
+
+    /// The event as this watch sees it: a change that moves an object into or out of the selection
+    /// reads as ADDED or DELETED; nil when the watch does not see the change at all.
+    func view(of event: WatchEvent) -> WatchEvent? {
+        guard event.key == key else { return nil }
+        let now = matches(event.object)
+        guard event.type == "MODIFIED", let previous = event.previous else { return now ? event : nil }
+        var seen = event
+        switch (matches(previous), now) {
+        case (true, true): return event
+        case (false, true): seen.type = "ADDED"
+        case (true, false): seen.type = "DELETED"
+        case (false, false): return nil
+        }
+        return seen
     }
 }
 
 /// Recording changes and serving them to watches, from a past resourceVersion or from now.
 extension StoreState {
     mutating func record(_ event: WatchEvent) {
-        history.append(event)
+        var kept = event
+        kept.previous = nil
+        history.append(kept)
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit / 2) }
-        for watcher in watchers.values where watcher.wants(event) {
-            var served = event
-            served.object = self.served(event.object, as: watcher.resource)
-            watcher.continuation.yield(served)
+        for watcher in watchers.values {
+            guard var seen = watcher.view(of: event) else { continue }
+            seen.object = served(seen.object, as: watcher.resource)
+            seen.previous = nil
+            watcher.continuation.yield(seen)
         }
     }
 

@@ -191,7 +191,8 @@ extension StoreState {
         if resource.group == "apiextensions.k8s.io", resource.plural == "customresourcedefinitions" {
             catalog.register(crd: object)
         }
-        record(WatchEvent(type: old == nil ? "ADDED" : "MODIFIED", object: object, revision: revision, key: resource.storageKey))
+        record(WatchEvent(type: old == nil ? "ADDED" : "MODIFIED", object: object, revision: revision, key: resource.storageKey,
+                          previous: old))
         return object
     }
 

@@ -77,6 +77,17 @@ import Testing
         #expect(seen.compactMap { $0["object"]?["metadata"]?["name"]?.stringValue } == ["existing", "new", "new", "existing"])
     }
 
+    @Test func objectsMovingInAndOutOfASelectorAreAddedAndDeleted() async {
+        await api.call("POST", configMaps, body: APIHarness.configMap("mover", labels: ["tier": "a"]))
+        let seen = await events(configMaps, ["labelSelector": "tier=b"], count: 3) {
+            await api.call("PATCH", configMaps + "/mover", body: ["metadata": ["labels": ["tier": "b"]]], contentType: "application/merge-patch+json")
+            await api.call("PATCH", configMaps + "/mover", body: ["data": ["a": "2"]], contentType: "application/merge-patch+json")
+            await api.call("PATCH", configMaps + "/mover", body: ["metadata": ["labels": ["tier": "c"]]], contentType: "application/merge-patch+json")
+        }
+        #expect(seen.compactMap { $0["type"]?.stringValue } == ["ADDED", "MODIFIED", "DELETED"])
+        #expect(seen.last?["object"]?["metadata"]?["labels"]?["tier"] == "c")
+    }
+
     @Test func watchFromAResourceVersionReplaysLaterChanges() async {
         let version = await api.call("POST", configMaps, body: APIHarness.configMap("v1")).body["metadata"]?["resourceVersion"]?.stringValue ?? ""
         await api.call("POST", configMaps, body: APIHarness.configMap("v2"))
