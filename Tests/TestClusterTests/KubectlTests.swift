@@ -69,6 +69,13 @@ import Testing
             let diff = try await kubectl.kubectl(["diff", "--server-side", "-f", file])
             #expect(diff.status == 0, "\(diff)")
             #expect(diff.stdout.isEmpty)
+            // What the clients sent, from the request log: apply patches, and diff's dry-run applies.
+            let log = try JSONReader.parse(try await kubectl.kubectl(["get", "--raw", "/fairway-admin/requests"]).stdout).arrayValue ?? []
+            let patches = log.filter { $0["verb"] == "patch" }
+            #expect(patches.allSatisfy { $0["contentType"] == "application/apply-patch+yaml" && $0["query"]?["fieldManager"] == "kubectl" })
+            #expect(patches.filter { $0["query"]?["dryRun"] == "All" }.count == objects.count)
+            #expect(log.contains { $0["path"] == "/openapi/v3" })
+            #expect(log.allSatisfy { ($0["status"].flatMap { if case let .int(code) = $0 { code } else { nil } } ?? 500) < 500 })
 
             // The diff is not vacuous: a changed quota shows up.
             let quota = try #require(objects.firstIndex { $0["kind"] == "ResourceQuota" })
