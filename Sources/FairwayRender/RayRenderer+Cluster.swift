@@ -82,7 +82,9 @@ extension RayRenderer {
     }
 
     private func port(_ name: String, _ number: Int) -> JSONValue {
-        ["name": .string(name), "containerPort": .int(Int64(number))]
+        // The protocol is spelled out: it is part of the ports list's merge key, so leaving it to
+        // the server's default would make a server-side re-apply see new ports.
+        ["name": .string(name), "containerPort": .int(Int64(number)), "protocol": "TCP"]
     }
 
     /// `ray start` parameters, sorted, every value a string as the CRD requires (`"0"`, not `0`).

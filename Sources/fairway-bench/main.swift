@@ -11,6 +11,7 @@ import Foundation
 //
 //   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
 //   fairway-bench render DIR             render a repository warm: objects, best ms, peak MB
+//   fairway-bench testcluster URL OBJECTS SECONDS CONNECTIONS      (see TestClusterBench.swift)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -125,6 +126,16 @@ if arguments.count == 3, arguments[1] == "render" {
     }
     print(String(format: "%d %.1f %d", objects, best * 1000, peakRSSMegabytes()))
     exit(0)
+}
+if arguments.count == 6, arguments[1] == "testcluster", let objects = Int(arguments[3]), let seconds = Double(arguments[4]),
+   let connections = Int(arguments[5]) {
+    do {
+        try TestClusterBench.run(url: arguments[2], objects: objects, seconds: seconds, connections: connections)
+        exit(0)
+    } catch {
+        print("test cluster benchmark failed: \(error)")
+        exit(1)
+    }
 }
 guard arguments.count >= 4, arguments[1] == "fairness", let tenants = Int(arguments[2]), let classes = Int(arguments[3]) else {
     print("usage: fairway-bench fairness TENANTS CLASSES [infeasible]")

@@ -134,8 +134,8 @@ import FairwaySource
         let app = try #require(config["applications"]?.arrayValue?.first)
         #expect(app["import_path"] == "ray.serve.llm:build_openai_app")
         let ports = try Self.podSpec(try Self.cluster(body)["headGroupSpec"])["containers"]?.arrayValue?.first?["ports"]
-        #expect(ports?.arrayValue?.contains(["name": "serve", "containerPort": 8000]) == true)
-        #expect(ports?.arrayValue?.contains(["name": "gcs-server", "containerPort": 6379]) == true)
+        #expect(ports?.arrayValue?.contains(["name": "serve", "containerPort": 8000, "protocol": "TCP"]) == true)
+        #expect(ports?.arrayValue?.contains(["name": "gcs-server", "containerPort": 6379, "protocol": "TCP"]) == true)
     }
 
     @Test func headRayStartParamsAreStrings() throws {
