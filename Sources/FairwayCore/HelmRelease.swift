@@ -25,11 +25,6 @@ public struct HelmRelease: Sendable, Hashable {
         self.sourcePath = sourcePath
         self.dependsOn = dependsOn
     }
-
-    /// The chart reference helm takes: `oci://registry/path/chart` or `repo/chart` with `--repo`.
-    public var chartReference: String {
-        repository.hasPrefix("oci://") ? "\(repository)/\(chart)" : chart
-    }
 }
 
 extension JSONValue {

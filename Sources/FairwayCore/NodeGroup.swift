@@ -12,11 +12,10 @@ public struct NodeGroup: Sendable, Hashable {
     public var updateConfig: JSONValue
 
     /// The CreateNodegroup fields EKS cannot change on an existing group: changing any of them
-    /// means creating a new group and deleting the old one.
+    /// means creating a new group and deleting the old one. Scaling, labels, taints and the update
+    /// configuration change in place (UpdateNodegroupConfig).
     public static let replacementFields = ["instanceTypes", "amiType", "capacityType", "subnets", "nodeRole",
                                            "diskSize", "remoteAccess", "launchTemplate"]
-    /// The fields UpdateNodegroupConfig changes in place.
-    public static let inPlaceFields = ["scalingConfig", "labels", "taints", "updateConfig"]
 
     public init(name: String, sourcePath: String, create: JSONValue, updateConfig: JSONValue) {
         self.name = name

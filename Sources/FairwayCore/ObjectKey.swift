@@ -130,6 +130,8 @@ public enum Ownership {
     public static let managedByValue = "fairway"
     public static let sourceAnnotation = "fairway.dev/source"
     public static let tenantLabel = "fairway.dev/tenant"
+    /// The GPU class of a rendered object or node.
+    public static let gpuClassLabel = "fairway.dev/gpu-class"
 
     /// True when a body carries `app.kubernetes.io/managed-by: fairway`; only such objects are updated or pruned.
     public static func isOwned(_ body: JSONValue) -> Bool {

@@ -38,13 +38,12 @@ public enum Differ {
             }
             return (compare(desired: manifest.body, live: current), true)
         }
-        let comparisons = outcomes.map(\.comparison)
         var changes: [Change] = []
         var unchanged = 0
         var refusals: [String] = []
-        for (manifest, comparison) in zip(desired, comparisons) {
+        for (manifest, outcome) in zip(desired, outcomes) {
             let tenant = tenantOf[manifest.key]
-            switch comparison {
+            switch outcome.comparison {
             case .create:
                 changes.append(Change(action: .create, key: manifest.key, tenant: tenant, desired: manifest.body))
             case .unowned:

@@ -12,7 +12,7 @@ enum GPUNodeLabels {
     static func of(_ pool: Document<NodePoolSpec>) -> [(String, String)] {
         var labels = (pool.spec.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         guard let gpu = pool.spec.gpu else { return labels }
-        labels.append(("fairway.dev/gpu-class", gpu.class))
+        labels.append((Ownership.gpuClassLabel, gpu.class))
         switch gpu.sharingMode {
         case .timeSlicing: labels.append((deviceConfigLabel, pool.name))
         case .mig: if let layout = gpu.sharing?.layout { labels.append((migConfigLabel, layout)) }

@@ -1,6 +1,5 @@
 import FairwayCore
 import FairwayModel
-import FairwayYAML
 
 /// Values for NVIDIA's GPU stack, either the GPU operator or the plain device plugin: one device
 /// plugin configuration per time-sliced pool (selected on its nodes by the
@@ -27,12 +26,12 @@ struct GPUStackValues {
 
     /// Device plugin configurations by name, as the YAML documents the plugin reads.
     var deviceConfigs: [(String, String)] {
-        func yaml(_ value: JSONValue) -> String { (try? YAMLEmitter.emit(value)) ?? JSONWriter.string(value) }
         let flags: JSONValue = ["migStrategy": .string(migStrategy)]
-        var configs = [(Self.defaultConfig, yaml(["version": "v1", "flags": flags]))]
+        let plain: JSONValue = ["version": "v1", "flags": flags]
+        var configs = [(Self.defaultConfig, plain.embeddedYAML)]
         for pool in platform.nodePools where pool.spec.gpu?.sharingMode == .timeSlicing {
             let replicas = pool.spec.gpu?.sharing?.replicas ?? 1
-            configs.append((pool.name, yaml([
+            let config: JSONValue = [
                 "version": "v1",
                 "flags": flags,
                 "sharing": ["timeSlicing": [
@@ -42,7 +41,8 @@ struct GPUStackValues {
                     "failRequestsGreaterThanOne": true,
                     "resources": [["name": "nvidia.com/gpu", "replicas": .int(Int64(replicas))]],
                 ]],
-            ])))
+            ]
+            configs.append((pool.name, config.embeddedYAML))
         }
         return configs
     }

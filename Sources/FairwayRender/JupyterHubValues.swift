@@ -53,7 +53,7 @@ struct JupyterHubValues {
         if let gpu = profile.gpu {
             let resource = gpu.mig.map { "nvidia.com/mig-\($0)" } ?? "nvidia.com/gpu"
             override["extra_resource_limits"] = .object(JSONObject([(resource, .string(String(gpu.count ?? 1)))]))
-            override["extra_labels"] = ["fairway.dev/gpu-class": .string(gpu.class)]
+            override["extra_labels"] = [Ownership.gpuClassLabel: .string(gpu.class)]
         }
         if let poolName = profile.nodepool, let pool = platform.nodePools.first(where: { $0.name == poolName }) {
             override["node_selector"] = KueueRenderer.nodeLabels(pool)
@@ -117,8 +117,8 @@ struct JupyterHubValues {
         }
         if let admins = auth.adminGroups, !admins.isEmpty { settings["admin_groups"] = .array(admins.map(JSONValue.string)) }
         // Only tenant members (and admins) may log in; what each may start is decided per tenant.
-        let groups = Set(platform.tenants.flatMap { $0.spec.members?.groups ?? [] }).union(auth.adminGroups ?? [])
-        let users = Set(platform.tenants.flatMap { ($0.spec.members?.users ?? []) + ($0.spec.owners ?? []) })
+        let groups = Set(platform.tenants.flatMap(\.spec.notebookGroups)).union(auth.adminGroups ?? [])
+        let users = Set(platform.tenants.flatMap(\.spec.notebookUsers))
         if groupsKey != nil, !groups.isEmpty { settings["allowed_groups"] = .array(groups.sorted().map(JSONValue.string)) }
         if !users.isEmpty { settings["allowed_users"] = .array(users.sorted().map(JSONValue.string)) }
         return .object(settings)

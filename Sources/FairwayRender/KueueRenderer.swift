@@ -59,7 +59,7 @@ struct KueueRenderer {
     private func cohort(_ gpuClass: String, policy: Document<GpuFairnessPolicySpec>) -> Manifest {
         .rendered([
             "apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "Cohort",
-            "metadata": MetadataBuilder(sourcePath: policy.path).metadata(name: gpuClass, labels: [("fairway.dev/gpu-class", .string(gpuClass))]),
+            "metadata": MetadataBuilder(sourcePath: policy.path).metadata(name: gpuClass, labels: [(Ownership.gpuClassLabel, .string(gpuClass))]),
             "spec": [:],
         ])
     }
@@ -113,7 +113,7 @@ struct KueueRenderer {
         return .rendered([
             "apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ResourceFlavor",
             "metadata": MetadataBuilder(sourcePath: pool.path).metadata(
-                name: pool.name, labels: [("fairway.dev/gpu-class", .string(pool.spec.gpu?.class ?? ""))]),
+                name: pool.name, labels: [(Ownership.gpuClassLabel, .string(pool.spec.gpu?.class ?? ""))]),
             "spec": ["nodeLabels": Self.nodeLabels(pool), "nodeTaints": .array(nodeTaints), "tolerations": .array(tolerations)],
         ])
     }
@@ -152,7 +152,7 @@ struct KueueRenderer {
             "apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ClusterQueue",
             "metadata": MetadataBuilder(sourcePath: policy.path).metadata(
                 name: "\(tenant)-\(gpuClass)",
-                labels: [(Ownership.tenantLabel, .string(tenant)), ("fairway.dev/gpu-class", .string(gpuClass))]),
+                labels: [(Ownership.tenantLabel, .string(tenant)), (Ownership.gpuClassLabel, .string(gpuClass))]),
             "spec": [
                 "cohortName": .string(gpuClass),
                 "namespaceSelector": ["matchLabels": [Ownership.tenantLabel: .string(tenant)]],

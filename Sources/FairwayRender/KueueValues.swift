@@ -1,6 +1,5 @@
 import FairwayCore
 import FairwayModel
-import FairwayYAML
 
 /// The Kueue chart's values: the controller configuration Fairway's queues rely on. Fair sharing
 /// is on (ClusterQueues carry fair-sharing weights), the Ray and batch integrations are enabled, and
@@ -31,7 +30,6 @@ struct KueueValues {
 
     var values: JSONValue {
         // The chart takes the configuration as one YAML string.
-        let yaml = (try? YAMLEmitter.emit(configuration)) ?? JSONWriter.string(configuration, pretty: true)
-        return ["managerConfig": ["controllerManagerConfigYaml": .string(yaml)]]
+        ["managerConfig": ["controllerManagerConfigYaml": .string(configuration.embeddedYAML)]]
     }
 }

@@ -28,7 +28,6 @@ struct RayPlacement: Sendable {
     let nodeSelector: [(key: String, value: String)]
     let tolerations: [KueueRenderer.Taint]
 
-    static let gpuClassLabel = "fairway.dev/gpu-class"
     static let gpuTaint = KueueRenderer.Taint(key: "nvidia.com/gpu", value: nil, effect: "NoSchedule")
 
     init(gpuClass: String, platform: Platform, unit: String?) {
@@ -52,7 +51,7 @@ struct RayPlacement: Sendable {
             }
         }
         guard let first = pools.first else { return [] }
-        if pools.allSatisfy({ $0.spec.provisioner == .karpenter }) { return [(gpuClassLabel, gpuClass)] }
+        if pools.allSatisfy({ $0.spec.provisioner == .karpenter }) { return [(Ownership.gpuClassLabel, gpuClass)] }
         let shared = (first.spec.labels ?? [:]).filter { label in
             pools.allSatisfy { $0.spec.labels?[label.key] == label.value }
         }

@@ -13,8 +13,8 @@ struct TenantProfilesConfig {
             let spec = tenant.spec
             return [
                 "name": .string(tenant.name),
-                "groups": .array((spec.members?.groups ?? []).map(JSONValue.string)),
-                "users": .array(((spec.members?.users ?? []) + (spec.owners ?? [])).map(JSONValue.string)),
+                "groups": .array(spec.notebookGroups.map(JSONValue.string)),
+                "users": .array(spec.notebookUsers.map(JSONValue.string)),
                 "profiles": .array((spec.notebooks?.profiles ?? []).map(JSONValue.string)),
             ]
         })

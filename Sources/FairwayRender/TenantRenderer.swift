@@ -33,7 +33,7 @@ struct TenantRenderer {
             "apiVersion": "kueue.x-k8s.io/v1beta2",
             "kind": "LocalQueue",
             "metadata": meta.metadata(name: gpuClass, namespace: namespace,
-                                      labels: [tenantLabel, ("fairway.dev/gpu-class", .string(gpuClass))]),
+                                      labels: [tenantLabel, (Ownership.gpuClassLabel, .string(gpuClass))]),
             "spec": ["clusterQueue": .string("\(tenant.name)-\(gpuClass)")],
         ])
     }

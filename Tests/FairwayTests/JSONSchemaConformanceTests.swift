@@ -9,25 +9,10 @@ import FairwayYAML
 @Suite struct JSONSchemaConformanceTests {
     /// Runs scripts/check-schemas.py over `documents` and returns its exit status and output.
     func check(_ documents: [(path: String, kind: Kind, document: JSONValue)]) throws -> (Int32, String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-schemas-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let list = JSONValue.array(documents.map {
             ["path": .string($0.path), "kind": .string($0.kind.rawValue), "document": $0.document]
         })
-        let listURL = dir.appendingPathComponent("documents.json")
-        try Data(JSONWriter.string(list).utf8).write(to: listURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepoPaths.root.appendingPathComponent("scripts/check-schemas.py").path,
-                             RepoPaths.template.appendingPathComponent(".schemas").path, listURL.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try PythonCheck.run("check-schemas.py", [RepoPaths.template.appendingPathComponent(".schemas").path], json: list)
     }
 
     func templateDocuments(_ repo: TestRepo) throws -> [(path: String, kind: Kind, document: JSONValue)] {

@@ -13,31 +13,15 @@ import FairwayRender
         try #require(try Pipeline().evaluate(path: RepoPaths.template.path).desired)
     }
 
-    static func run(_ arguments: [String], json: JSONValue) throws -> (Int32, String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-check-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(JSONWriter.string(json).utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments + [file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     static func checkEKS(_ requests: [JSONValue]) throws -> (Int32, String) {
-        try run([RepoPaths.root.appendingPathComponent("scripts/check-eks-shapes.py").path,
-                 RepoPaths.reference.appendingPathComponent("eks/eks-2017-11-01-service-2.json").path], json: .array(requests))
+        try PythonCheck.run("check-eks-shapes.py", [RepoPaths.reference.appendingPathComponent("eks/eks-2017-11-01-service-2.json").path],
+                            json: .array(requests))
     }
 
     static func checkHubValues(_ values: JSONValue) throws -> (Int32, String) {
-        try run([RepoPaths.root.appendingPathComponent("scripts/check-helm-values.py").path,
-                 RepoPaths.reference.appendingPathComponent("jupyterhub/values.schema.yaml").path,
-                 "--defaults", RepoPaths.reference.appendingPathComponent("jupyterhub/values.yaml").path], json: values)
+        try PythonCheck.run("check-helm-values.py", [RepoPaths.reference.appendingPathComponent("jupyterhub/values.schema.yaml").path,
+                                                     "--defaults", RepoPaths.reference.appendingPathComponent("jupyterhub/values.yaml").path],
+                            json: values)
     }
 
     static func requests(_ groups: [NodeGroup]) -> [JSONValue] {

@@ -8,22 +8,10 @@ import FairwayCore
 /// (kubernetes-validate), strictly (unknown fields are errors).
 @Suite struct RenderedSchemaTests {
     func check(_ objects: [JSONValue]) throws -> (Int32, String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-objects-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(JSONWriter.string(.array(objects)).utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let reference = RepoPaths.reference.path
-        process.arguments = ["python3", RepoPaths.root.appendingPathComponent("scripts/check-k8s-schemas.py").path,
-                             "--crds", "\(reference)/kueue", "--crds", "\(reference)/karpenter", "--crds", "\(reference)/kuberay",
-                             "--kubernetes-version", "1.33", file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try PythonCheck.run("check-k8s-schemas.py",
+                                   ["--crds", "\(reference)/kueue", "--crds", "\(reference)/karpenter", "--crds", "\(reference)/kuberay",
+                                    "--kubernetes-version", "1.33"], json: .array(objects))
     }
 
     @Test func templateRenderingIsValid() throws {

@@ -109,3 +109,24 @@ extension LoadResult {
         }.sorted()
     }
 }
+
+/// Runs one of the project's Python checkers (`scripts/<name>`) on a JSON value, written to a
+/// temporary file that is passed as the last argument. Returns the exit status and the combined
+/// standard output and error.
+enum PythonCheck {
+    static func run(_ script: String, _ arguments: [String], json: JSONValue) throws -> (Int32, String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-check-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(JSONWriter.string(json).utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", RepoPaths.root.appendingPathComponent("scripts/\(script)").path] + arguments + [file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
