@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,7 +68,19 @@ let package = Package(
             dependencies: ["FairwayCore", "FairwayYAML", "FairwayModel", "FairwayFairness"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "FairwayLive", dependencies: ["FairwayCore", "CFairwaySys"], swiftSettings: swiftSettings),
+        // Live state: the local state store, and the Kubernetes, EKS (SigV4) and Helm clients.
+        .target(
+            name: "FairwayLive",
+            dependencies: [
+                "FairwayCore", "FairwayYAML", "CFairwaySys",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FairwayDiff",
             dependencies: ["FairwayCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -140,6 +153,15 @@ let package = Package(
                 "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
             ],
             exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        // Live clients against real peers: the test API server, moto_server (EKS), the real helm.
+        .testTarget(
+            name: "LiveTests",
+            dependencies: [
+                "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayAgent",
+                "FairwayRender", "FairwayViews", "FairwayTestCluster",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
