@@ -155,18 +155,26 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
+        // What the test targets share: repository paths, kubectl/helm lookup, a client sandbox, and a
+        // test cluster in-process or as a separate process.
+        .target(
+            name: "FairwayTestSupport",
+            dependencies: ["FairwayCore", "FairwayTestCluster"],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         // Live clients against real peers: the test API server, moto_server (EKS), the real helm.
         .testTarget(
             name: "LiveTests",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayAgent",
-                "FairwayRender", "FairwayViews", "FairwayTestCluster",
+                "FairwayRender", "FairwayViews", "FairwayTestCluster", "FairwayTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TestClusterTests",
-            dependencies: ["FairwayCore", "FairwayYAML", "FairwayAgent", "FairwayTestCluster"],
+            dependencies: ["FairwayCore", "FairwayYAML", "FairwayAgent", "FairwayTestCluster", "FairwayTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

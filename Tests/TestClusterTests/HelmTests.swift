@@ -1,3 +1,4 @@
+import FairwayTestSupport
 import FairwayCore
 import Foundation
 import Testing

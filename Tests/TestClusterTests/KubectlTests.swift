@@ -1,3 +1,4 @@
+import FairwayTestSupport
 import FairwayAgent
 import FairwayCore
 import FairwayYAML

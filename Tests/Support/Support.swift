@@ -3,20 +3,22 @@ import FairwayTestCluster
 import Foundation
 import Testing
 
+// Shared by the test targets that drive real clients (kubectl, helm) against the test cluster.
+
 /// Paths of the repository under test.
-enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public enum Paths {
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let template = root.appendingPathComponent("platform-repo-template")
+    public static let template = root.appendingPathComponent("platform-repo-template")
     /// The shared reference data beside the checkout (`../shared/reference`).
-    static let reference = root.deletingLastPathComponent().appendingPathComponent("shared/reference")
-    static var binaries: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent() }
+    public static let reference = root.deletingLastPathComponent().appendingPathComponent("shared/reference")
+    public static var binaries: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent() }
 }
 
 /// kubectl and helm: from FAIRWAY_KUBECTL / FAIRWAY_HELM or `.tools/bin` (scripts/setup installs them
 /// there). Missing tools fail the test under CI=true and skip it elsewhere, with a message saying so.
-enum Tools {
-    static func path(_ name: String) -> String? {
+public enum Tools {
+    public static func path(_ name: String) -> String? {
         if let explicit = ProcessInfo.processInfo.environment["FAIRWAY_\(name.uppercased())"], !explicit.isEmpty {
             return FileManager.default.isExecutableFile(atPath: explicit) ? explicit : nil
         }
@@ -24,10 +26,10 @@ enum Tools {
         return FileManager.default.isExecutableFile(atPath: local) ? local : nil
     }
 
-    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// Whether the tool is there; when it is not, records an issue under CI and prints why it is skipped.
-    static func available(_ name: String) -> Bool {
+    public static func available(_ name: String) -> Bool {
         if path(name) != nil { return true }
         if inCI {
             Issue.record("\(name) is missing: run scripts/setup (it installs .tools/bin/\(name)) or set FAIRWAY_\(name.uppercased())")
@@ -39,52 +41,52 @@ enum Tools {
 }
 
 /// The output of a finished process.
-struct Run: CustomStringConvertible {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+public struct Run: CustomStringConvertible {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
 }
 
 /// A private home for kubectl and helm against one test cluster: HOME, KUBECONFIG and helm's cache,
 /// config and data directories all in a temporary directory, so nothing on the machine is read or changed.
-struct ClientSandbox {
-    let directory: URL
-    let kubeconfig: String
+public struct ClientSandbox {
+    public let directory: URL
+    public let kubeconfig: String
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-clients-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         kubeconfig = directory.appendingPathComponent("kubeconfig").path
     }
 
     /// A file in the sandbox with `text` in it.
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
         return url.path
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    public func remove() { try? FileManager.default.removeItem(at: directory) }
 
-    var environment: [String: String] {
+    public var environment: [String: String] {
         let home = directory.path
         return ["HOME": home, "KUBECONFIG": kubeconfig, "HELM_CACHE_HOME": home + "/helm/cache",
                 "HELM_CONFIG_HOME": home + "/helm/config", "HELM_DATA_HOME": home + "/helm/data",
                 "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
     }
 
-    func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Run {
+    public func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Run {
         try await run(Tools.path("kubectl")!, arguments, stdin: stdin)
     }
 
-    func helm(_ arguments: [String]) async throws -> Run {
+    public func helm(_ arguments: [String]) async throws -> Run {
         try await run(Tools.path("helm")!, arguments)
     }
 
     /// Runs a program to its end without holding a thread of the cooperative pool while it runs.
-    func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> Run {
+    public func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -119,12 +121,12 @@ struct ClientSandbox {
 
 /// A `fairway-testcluster` process (the executable built beside the tests), so kubectl and helm talk
 /// to a server that shares nothing with the test process. Stopped with SIGTERM.
-final class ClusterProcess: @unchecked Sendable {
-    let process = Process()
-    let url: String
-    let sandbox: ClientSandbox
+public final class ClusterProcess: @unchecked Sendable {
+    public let process = Process()
+    public let url: String
+    public let sandbox: ClientSandbox
 
-    init(_ arguments: [String] = []) async throws {
+    public init(_ arguments: [String] = []) async throws {
         sandbox = try ClientSandbox()
         process.executableURL = Paths.binaries.appendingPathComponent("fairway-testcluster")
         process.arguments = ["--listen", "127.0.0.1:0", "--kubeconfig", sandbox.kubeconfig] + arguments
@@ -149,7 +151,7 @@ final class ClusterProcess: @unchecked Sendable {
     }
 
     /// Sends SIGTERM and waits for the exit status.
-    func stop() async -> Int32 {
+    public func stop() async -> Int32 {
         if process.isRunning { process.terminate() }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         sandbox.remove()
@@ -157,7 +159,7 @@ final class ClusterProcess: @unchecked Sendable {
     }
 
     /// Runs `body` against a fresh cluster process, stopping it afterwards whatever happens.
-    static func with<T>(_ arguments: [String] = [], _ body: (ClusterProcess) async throws -> T) async throws -> T {
+    public static func with<T>(_ arguments: [String] = [], _ body: (ClusterProcess) async throws -> T) async throws -> T {
         let cluster = try await ClusterProcess(arguments)
         do {
             let result = try await body(cluster)
@@ -172,7 +174,7 @@ final class ClusterProcess: @unchecked Sendable {
 
 extension TestCluster {
     /// Runs `body` against a fresh cluster, stopping it afterwards whatever happens.
-    static func with<T>(_ configuration: Configuration = Configuration(),
+    public static func with<T>(_ configuration: Configuration = Configuration(),
                         _ body: (TestCluster) async throws -> T) async throws -> T {
         let cluster = try await TestCluster.start(configuration)
         do {
