@@ -98,6 +98,8 @@ public struct Pipeline: Sendable {
         let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions)
         var plan = Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: live.objects,
                                liveSerial: live.serial, revision: desired.revision, options: options, memo: diffMemo)
+        Differ.addTargets(to: &plan, desiredNodeGroups: desired.nodeGroups, liveNodeGroups: live.nodeGroups,
+                          desiredReleases: desired.helmReleases, liveReleases: live.releases, options: options)
         // What will be written names the revision it came from.
         for index in plan.changes.indices {
             if let body = plan.changes[index].desired { plan.changes[index].desired = desired.stamped(body) }
@@ -130,14 +132,20 @@ public struct Pipeline: Sendable {
     }
 }
 
-/// Live objects and the serial of the state they were read from.
+/// Live objects and the serial of the state they were read from, with the EKS node groups and
+/// Helm releases where those targets were read (nil where not: the plan then leaves them out).
 public struct LiveSnapshot: Sendable {
     public var serial: Int
     public var objects: [Manifest]
+    /// DescribeNodegroup bodies by node group name.
+    public var nodeGroups: [String: JSONValue]?
+    public var releases: [LiveRelease]?
 
-    public init(serial: Int, objects: [Manifest]) {
+    public init(serial: Int, objects: [Manifest], nodeGroups: [String: JSONValue]? = nil, releases: [LiveRelease]? = nil) {
         self.serial = serial
         self.objects = objects
+        self.nodeGroups = nodeGroups
+        self.releases = releases
     }
 }
 

@@ -13,9 +13,11 @@ public struct HelmRelease: Sendable, Hashable {
     public var sourcePath: String
     /// Releases that must be installed first (their CRDs or webhooks are needed by this one).
     public var dependsOn: [String]
+    /// Dotted paths of values marked secret in cluster.yaml: masked wherever values are shown.
+    public var sensitiveValues: [String]
 
     public init(name: String, namespace: String, chart: String, repository: String, version: String,
-                values: JSONValue, sourcePath: String, dependsOn: [String] = []) {
+                values: JSONValue, sourcePath: String, dependsOn: [String] = [], sensitiveValues: [String] = []) {
         self.name = name
         self.namespace = namespace
         self.chart = chart
@@ -24,6 +26,7 @@ public struct HelmRelease: Sendable, Hashable {
         self.values = values
         self.sourcePath = sourcePath
         self.dependsOn = dependsOn
+        self.sensitiveValues = sensitiveValues
     }
 }
 

@@ -36,7 +36,7 @@ public enum Differ {
                entry.live.isIdentical(to: current) {
                 return (entry.comparison, false)
             }
-            return (compare(desired: manifest.body, live: current), true)
+            return (compare(manifest.key, desired: manifest.body, live: current), true)
         }
         var changes: [Change] = []
         var unchanged = 0
@@ -80,12 +80,27 @@ public enum Differ {
             }
         }
         if let limit = options.maxDeletions, deletions.count > limit {
-            refusals.append("the plan deletes \(deletions.count) objects; the limit is \(limit) (spec.reconcile.maxDeletions or --max-deletions)")
+            refusals.append(deletionRefusal(deletions.count, limit: limit))
         }
         changes.sort { $0.key < $1.key }
         deletions.sort { $1.key < $0.key }
-        return Plan(revision: revision, liveSerial: liveSerial, changes: changes + deletions, unchanged: unchanged,
-                    orphaned: orphaned.sorted(), refusals: refusals)
+        var plan = Plan(revision: revision, liveSerial: liveSerial, changes: changes + deletions, unchanged: unchanged,
+                        orphaned: orphaned.sorted(), refusals: refusals)
+        plan.gpu = GPUGuarantees.changes(live: live, desired: desired)
+        plan.bindings.objects = bindings(desired: desired, deletions: deletions, lookup: lookup)
+        return plan
+    }
+
+    /// The resourceVersion of every object the plan writes or relies on ("" for absent ones).
+    static func bindings(desired: [Manifest], deletions: [Change], lookup: [ObjectKey: JSONValue]) -> [ObjectKey: String] {
+        var out: [ObjectKey: String] = [:]
+        out.reserveCapacity(desired.count + deletions.count)
+        func bind(_ key: ObjectKey) {
+            out[key] = lookup[key]?["metadata"]?["resourceVersion"]?.stringValue ?? ""
+        }
+        for manifest in desired { bind(manifest.key) }
+        for change in deletions { bind(change.key) }
+        return out
     }
 
     static func index(_ live: [Manifest]) -> [ObjectKey: JSONValue] {
@@ -95,12 +110,20 @@ public enum Differ {
         return byKey
     }
 
-    /// Compares one desired body with its live twin.
-    static func compare(desired: JSONValue, live: JSONValue) -> Comparison {
+    /// Compares one desired body with its live twin: only the fields Fairway sets or owns count, and
+    /// a Secret's values are masked.
+    static func compare(_ key: ObjectKey, desired: JSONValue, live: JSONValue) -> Comparison {
         guard Ownership.isOwned(live) else { return .unowned }
         // Bodies equal but for the source annotation (the common case) need no normalising.
         if Normalizer.equalIgnoringSource(live, desired) { return .unchanged }
-        let fields = FieldDiff.changes(from: Normalizer.comparable(live), to: Normalizer.comparable(desired))
+        let owned: FieldDiff.Owned
+        switch ManagedFieldSet.owned(in: live) {
+        case nil: owned = .everything
+        case let set? where set.node.isEmpty: owned = .nothing
+        case let set?: owned = .fields(set)
+        }
+        var fields = FieldDiff.changes(from: Normalizer.comparable(live), to: Normalizer.comparable(desired), owned: owned)
+        if Sensitive.isSecret(key) { fields = Sensitive.maskSecretFields(fields) }
         return fields.isEmpty ? .unchanged : .update(fields)
     }
 }

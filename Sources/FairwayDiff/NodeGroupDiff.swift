@@ -75,3 +75,57 @@ public enum NodeGroupDiff {
         return .object(update)
     }
 }
+
+/// What happens to one EKS managed node group, with the request bodies an apply sends.
+public struct NodeGroupPlan: Sendable, Hashable {
+    public enum Action: String, Sendable, Codable {
+        case create
+        case update
+        case replace
+        case delete
+    }
+
+    public var name: String
+    public var action: Action
+    public var fields: [FieldChange]
+    /// CreateNodegroup body (create and replace).
+    public var create: JSONValue?
+    /// UpdateNodegroupConfig body (update).
+    public var update: JSONValue?
+    /// The node pool document it comes from (nil for deletions).
+    public var sourcePath: String?
+}
+
+extension NodeGroupDiff {
+    /// Plans every desired group against the live ones (DescribeNodegroup bodies by name); groups
+    /// that carry Fairway's ownership tag and are gone from Git are deleted when pruning.
+    public static func plan(desired: [NodeGroup], live: [String: JSONValue], prune: Bool) -> [NodeGroupPlan] {
+        var plans: [NodeGroupPlan] = []
+        for group in desired {
+            switch compare(group, live: live[group.name]) {
+            case .unchanged: continue
+            case .create:
+                plans.append(NodeGroupPlan(name: group.name, action: .create, fields: [], create: group.create,
+                                           sourcePath: group.sourcePath))
+            case let .update(request, fields):
+                plans.append(NodeGroupPlan(name: group.name, action: .update, fields: fields, update: request,
+                                           sourcePath: group.sourcePath))
+            case let .replace(fields):
+                plans.append(NodeGroupPlan(name: group.name, action: .replace, fields: fields, create: group.create,
+                                           sourcePath: group.sourcePath))
+            }
+        }
+        if prune {
+            let wanted = Set(desired.map(\.name))
+            for (name, body) in live where !wanted.contains(name) && isOwned(body) {
+                plans.append(NodeGroupPlan(name: name, action: .delete, fields: []))
+            }
+        }
+        return plans.sorted { $0.name < $1.name }
+    }
+
+    /// True when the live group carries Fairway's ownership tag.
+    public static func isOwned(_ body: JSONValue) -> Bool {
+        body["tags"]?[Ownership.managedByLabel]?.stringValue == Ownership.managedByValue
+    }
+}

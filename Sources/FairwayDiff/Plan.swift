@@ -20,7 +20,7 @@ public struct FieldChange: Sendable, Hashable, Codable {
 }
 
 /// What happens to one object.
-public struct Change: Sendable, Hashable, Codable {
+public struct Change: Sendable, Hashable {
     public enum Action: String, Sendable, Codable, CaseIterable {
         case create
         case update
@@ -64,8 +64,37 @@ public struct ChangeCounts: Sendable, Hashable, Codable {
     }
 }
 
+/// What a plan was computed against. Applying a saved plan re-reads these and refuses when any has
+/// moved: an object's resourceVersion ("" when it did not exist), a node group's modification time,
+/// a Helm release's revision (0 when not installed).
+public struct PlanBindings: Sendable, Hashable {
+    public var objects: [ObjectKey: String]
+    public var nodeGroups: [String: String]
+    /// Keyed by `namespace/name`.
+    public var releases: [String: Int]
+
+    public init(objects: [ObjectKey: String] = [:], nodeGroups: [String: String] = [:], releases: [String: Int] = [:]) {
+        self.objects = objects
+        self.nodeGroups = nodeGroups
+        self.releases = releases
+    }
+
+    /// What moved between `self` (the saved plan's) and `now`, one line per binding.
+    public func moved(since now: PlanBindings) -> [String] {
+        func compare<K: Comparable & Hashable, V: Equatable>(_ kind: String, _ a: [K: V], _ b: [K: V], absent: V) -> [String] {
+            Set(a.keys).union(b.keys).sorted().compactMap { key in
+                let before = a[key] ?? absent, after = b[key] ?? absent
+                return before == after ? nil : "\(kind) \(key): \(before) -> \(after)"
+            }
+        }
+        return compare("object", objects, now.objects, absent: "")
+            + compare("node group", nodeGroups, now.nodeGroups, absent: "")
+            + compare("release", releases, now.releases, absent: 0)
+    }
+}
+
 /// Everything an apply would do, and whether it may: the decisions live here, not in the views.
-public struct Plan: Sendable, Hashable, Codable {
+public struct Plan: Sendable, Hashable {
     /// The revision the desired state was rendered from.
     public var revision: String
     /// The live state's serial the plan was computed against; apply refuses a plan whose serial is stale.
@@ -78,6 +107,14 @@ public struct Plan: Sendable, Hashable, Codable {
     public var orphaned: [ObjectKey]
     /// Why this plan must not be applied (deletion guard, unowned objects in the way); empty when it may.
     public var refusals: [String]
+    /// EKS managed node groups to create, update, replace or delete; nil when no EKS target was read.
+    public var nodeGroups: [NodeGroupPlan]?
+    /// Helm releases to install, upgrade or uninstall; nil when no Helm target was read.
+    public var releases: [ReleasePlan]?
+    /// Tenants' GPU guarantees that move, per class (from the Kueue ClusterQueues).
+    public var gpu: [GPUGuaranteeChange]
+    /// What the plan was computed against.
+    public var bindings: PlanBindings
 
     public init(revision: String, liveSerial: Int, changes: [Change], unchanged: Int, orphaned: [ObjectKey],
                 refusals: [String]) {
@@ -87,9 +124,13 @@ public struct Plan: Sendable, Hashable, Codable {
         self.unchanged = unchanged
         self.orphaned = orphaned
         self.refusals = refusals
+        self.gpu = []
+        self.bindings = PlanBindings()
     }
 
-    public var hasChanges: Bool { !changes.isEmpty }
+    public var hasChanges: Bool {
+        !changes.isEmpty || !(nodeGroups ?? []).isEmpty || !(releases ?? []).isEmpty
+    }
     public var canApply: Bool { refusals.isEmpty }
 
     public var counts: ChangeCounts {

@@ -24,6 +24,7 @@ public struct ClusterSpec: Decodable, Sendable {
     public struct Addon: Decodable, Sendable {
         public var version: String
         public var values: JSONValue?
+        public var sensitiveValues: [String]?
     }
 
     public struct JupyterHub: Decodable, Sendable {
@@ -38,12 +39,14 @@ public struct ClusterSpec: Decodable, Sendable {
         public var namespace: String?
         public var auth: Auth?
         public var values: JSONValue?
+        public var sensitiveValues: [String]?
     }
 
     public struct GPUStack: Decodable, Sendable {
         public var type: String
         public var version: String
         public var values: JSONValue?
+        public var sensitiveValues: [String]?
     }
 
     public struct Addons: Decodable, Sendable {

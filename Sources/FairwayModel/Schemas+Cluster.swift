@@ -2,6 +2,8 @@ extension KindSchemas {
     static let addon = ObjectSchema("A Helm release Fairway installs and upgrades.", [
         Field("version", .text, required: true, "Chart version, pinned (for example `1.7.0`)."),
         Field("values", .any, "Helm values merged over the values Fairway computes."),
+        Field("sensitiveValues", .list(.text),
+              "Dotted paths of values that are secret (besides keys such as `password` or `client_secret`): masked in plans and diffs."),
     ])
 
     static let cluster = ObjectSchema("The one EKS cluster this repository describes.", [
@@ -35,12 +37,16 @@ extension KindSchemas {
                     ])), "Credentials stay in the cluster, never in Git."),
                 ])), "Authentication."),
                 Field("values", .any, "Helm values merged over the values Fairway computes."),
+                Field("sensitiveValues", .list(.text),
+                      "Dotted paths of values that are secret (besides keys such as `password` or `client_secret`): masked in plans and diffs."),
             ])), "JupyterHub."),
             Field("gpuStack", .object(ObjectSchema("The NVIDIA stack that advertises GPUs.", [
                 Field("type", .enumeration(["device-plugin", "gpu-operator"]), required: true,
                       "NVIDIA device plugin alone, or the GPU operator."),
                 Field("version", .text, required: true, "Chart version."),
                 Field("values", .any, "Helm values merged over the values Fairway computes."),
+                Field("sensitiveValues", .list(.text),
+                      "Dotted paths of values that are secret (besides keys such as `password` or `client_secret`): masked in plans and diffs."),
             ])), "GPU device plugin or operator."),
         ])), "Helm releases Fairway manages."),
         Field("scheduling", .object(ObjectSchema("Scheduling settings.", [

@@ -18,27 +18,28 @@ struct HelmRenderer {
             releases.append(HelmRelease(
                 name: "kueue", namespace: "kueue-system", chart: "kueue", repository: "oci://registry.k8s.io/kueue/charts",
                 version: kueue.version, values: KueueValues(platform: platform).values.merging(kueue.values ?? [:]),
-                sourcePath: path))
+                sourcePath: path, sensitiveValues: kueue.sensitiveValues ?? []))
         }
         if let kuberay = addons.kuberayOperator {
             releases.append(HelmRelease(
                 name: "kuberay-operator", namespace: Self.kubeRayNamespace, chart: "kuberay-operator",
                 repository: "https://ray-project.github.io/kuberay-helm/", version: kuberay.version,
-                values: kubeRayValues.merging(kuberay.values ?? [:]), sourcePath: path))
+                values: kubeRayValues.merging(kuberay.values ?? [:]), sourcePath: path,
+                sensitiveValues: kuberay.sensitiveValues ?? []))
         }
         if let stack = addons.gpuStack {
             let values = GPUStackValues(platform: platform, type: stack.type)
             releases.append(HelmRelease(
                 name: values.releaseName, namespace: values.releaseName, chart: values.releaseName,
                 repository: values.repository, version: stack.version, values: values.values.merging(stack.values ?? [:]),
-                sourcePath: path))
+                sourcePath: path, sensitiveValues: stack.sensitiveValues ?? []))
         }
         if let hub = addons.jupyterhub {
             releases.append(HelmRelease(
                 name: "jupyterhub", namespace: hub.namespace ?? "jupyterhub", chart: "jupyterhub",
                 repository: "https://hub.jupyter.org/helm-chart/", version: hub.version,
                 values: JupyterHubValues(platform: platform, hub: hub).values.merging(hub.values ?? [:]),
-                sourcePath: path))
+                sourcePath: path, sensitiveValues: hub.sensitiveValues ?? []))
         }
         return releases
     }

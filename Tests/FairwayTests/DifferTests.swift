@@ -72,8 +72,10 @@ import FairwayCore
         (["requests.cpu": "1001m"], ["requests.cpu": "1"],
          [FieldChange(path: #"spec.hard["requests.cpu"]"#, before: "1001m", after: "1")]),
         (["requests.cpu": "lots"], ["requests.cpu": "lots"], []),
-        (["requests.cpu": "8"], ["requests.cpu": 8],
-         [FieldChange(path: #"spec.hard["requests.cpu"]"#, before: "8", after: 8)]),
+        // A number and a string spelling one quantity are equal (Kueue keeps what was sent as is).
+        (["requests.cpu": "8"], ["requests.cpu": 8], []),
+        (["requests.cpu": "8"], ["requests.cpu": 9],
+         [FieldChange(path: #"spec.hard["requests.cpu"]"#, before: "8", after: 9)]),
     ]
 
     @Test(arguments: quotaFixtures)
@@ -99,17 +101,25 @@ import FairwayCore
         #expect(plan.changes.first?.fields == [FieldChange(path: "data.cpu", before: "1000m", after: "1")])
     }
 
-    @Test func listsAreComparedByIndexOrWhole() {
+    /// Lists of uniquely named items are matched by name (an item renamed is one removed and one
+    /// added); other lists of equal length by index, and otherwise whole.
+    @Test func listsAreComparedByNameIndexOrWhole() {
         let subjects: (String, Int) -> JSONValue = { name, count in
             .array((0..<count).map { n in ["kind": "Group", "name": .string(n == 0 ? name : "g\(n)")] })
         }
         let live = Self.object("RoleBinding", "rb", namespace: "n", fields: ["subjects": subjects("a", 2)])
         let renamed = Self.object("RoleBinding", "rb", namespace: "n", fields: ["subjects": subjects("b", 2)])
         #expect(Self.plan(desired: [renamed], live: [live]).changes.first?.fields
-            == [FieldChange(path: "subjects[0].name", before: "a", after: "b")])
+            == [FieldChange(path: "subjects[name=b]", before: nil, after: ["kind": "Group", "name": "b"]),
+                FieldChange(path: "subjects[name=a]", before: ["kind": "Group", "name": "a"], after: nil)])
         let longer = Self.object("RoleBinding", "rb", namespace: "n", fields: ["subjects": subjects("a", 3)])
         #expect(Self.plan(desired: [longer], live: [live]).changes.first?.fields
-            == [FieldChange(path: "subjects", before: subjects("a", 2), after: subjects("a", 3))])
+            == [FieldChange(path: "subjects[name=g2]", before: nil, after: ["kind": "Group", "name": "g2"])])
+        let verbs = { (list: [JSONValue]) in Self.object("Role", "r", namespace: "n", fields: ["rules": [["verbs": .array(list)]]]) }
+        #expect(Self.plan(desired: [verbs(["get", "list"])], live: [verbs(["get"])]).changes.first?.fields
+            == [FieldChange(path: "rules[0].verbs", before: ["get"], after: ["get", "list"])])
+        #expect(Self.plan(desired: [verbs(["get", "list"])], live: [verbs(["get", "watch"])]).changes.first?.fields
+            == [FieldChange(path: "rules[0].verbs[1]", before: "watch", after: "list")])
     }
 
     @Test func serverSetMetadataAndSourceAnnotationAreIgnored() {

@@ -1,0 +1,54 @@
+import FairwayCore
+
+extension Differ {
+    /// Adds the EKS node groups and Helm releases to an object plan, with their bindings, and
+    /// applies the deletion guard to all deletions together (a pruned node group counts as much as a
+    /// pruned object). A target that was not read (nil) is left out of the plan.
+    public static func addTargets(to plan: inout Plan, desiredNodeGroups: [NodeGroup], liveNodeGroups: [String: JSONValue]?,
+                                  desiredReleases: [HelmRelease], liveReleases: [LiveRelease]?, options: DiffOptions) {
+        if let live = liveNodeGroups {
+            plan.nodeGroups = NodeGroupDiff.plan(desired: desiredNodeGroups, live: live, prune: options.prune)
+            for group in desiredNodeGroups { plan.bindings.nodeGroups[group.name] = version(of: live[group.name]) }
+            for entry in plan.nodeGroups ?? [] where entry.action == .delete {
+                plan.bindings.nodeGroups[entry.name] = version(of: live[entry.name])
+            }
+        }
+        if let live = liveReleases {
+            plan.releases = ReleaseDiff.plan(desired: desiredReleases, live: live, prune: options.prune)
+            let revisions = Dictionary(live.map { ($0.id, $0.revision) }, uniquingKeysWith: max)
+            for release in desiredReleases {
+                let id = "\(release.namespace)/\(release.name)"
+                plan.bindings.releases[id] = revisions[id] ?? 0
+            }
+            for entry in plan.releases ?? [] where entry.action == .uninstall {
+                plan.bindings.releases[entry.id] = revisions[entry.id] ?? 0
+            }
+        }
+        guard let limit = options.maxDeletions else { return }
+        let objectDeletions = plan.counts.delete
+        let total = objectDeletions + (plan.nodeGroups ?? []).count(where: { $0.action == .delete })
+            + (plan.releases ?? []).count(where: { $0.action == .uninstall })
+        // The object differ already refused on objects alone; refuse once, on the total.
+        plan.refusals.removeAll { $0.hasPrefix(deletionRefusalPrefix) }
+        if total > limit {
+            plan.refusals.append(deletionRefusal(total, limit: limit))
+        }
+    }
+
+    /// What a node group's binding records: when EKS last modified it ("" when absent).
+    static func version(of group: JSONValue?) -> String {
+        guard let group else { return "" }
+        switch group["modifiedAt"] {
+        case let .string(text)?: return text
+        case let .double(seconds)?: return String(seconds)
+        case let .int(seconds)?: return String(seconds)
+        default: return group["status"]?.stringValue ?? "present"
+        }
+    }
+
+    static let deletionRefusalPrefix = "the plan deletes "
+
+    static func deletionRefusal(_ count: Int, limit: Int) -> String {
+        "\(deletionRefusalPrefix)\(count) objects; the limit is \(limit) (spec.reconcile.maxDeletions or --max-deletions)"
+    }
+}

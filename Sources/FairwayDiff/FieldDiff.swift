@@ -1,0 +1,177 @@
+import FairwayCore
+
+/// Field-level differences between a live object and its desired state.
+///
+/// Fields the desired state sets are compared exactly, but for equal quantities (`1000m` and `1`,
+/// `2` and `"2"`). Fields only the live object has count only when Fairway owns them (see
+/// `ManagedFieldSet`): defaults and other managers' fields are not drift. Lists of named items
+/// (containers, ports, volumes) are matched by name, so a defaulted field inside an item or an item
+/// another manager added does not make the whole list differ.
+///
+/// Paths are built only for fields that differ: the walk keeps a stack of path components, so
+/// comparing tens of thousands of equal objects allocates no strings.
+enum FieldDiff {
+    /// Keys whose values are maps of Kubernetes quantities (`spec.hard["requests.cpu"]`, `limits.cpu`).
+    static let quantityParents: Set<String> = ["hard", "limits", "requests", "default", "defaultRequest", "max", "min",
+                                               "capacity", "allocatable", "maxLimitRequestRatio"]
+    /// Keys whose own value is a quantity (Kueue's flavor quotas).
+    static let quantityKeys: Set<String> = ["nominalQuota", "borrowingLimit", "lendingLimit"]
+
+    /// Which live fields are Fairway's.
+    enum Owned {
+        /// No record of managers (the local state): every live field is Fairway's.
+        case everything
+        case fields(ManagedFieldSet)
+        case nothing
+
+        func member(_ key: String) -> Owned {
+            guard case let .fields(set) = self else { return self }
+            // A field owned as a leaf is owned atomically, with everything below it.
+            if set.node.isEmpty { return .everything }
+            return set.member(key).map(Owned.fields) ?? .nothing
+        }
+
+        func item(_ item: JSONValue, at index: Int) -> Owned {
+            guard case let .fields(set) = self else { return self }
+            if set.node.isEmpty { return .everything }
+            return set.item(item, at: index).map(Owned.fields) ?? .nothing
+        }
+
+        var isOwned: Bool {
+            if case .nothing = self { return false }
+            return true
+        }
+    }
+
+    private enum Component {
+        case key(String)
+        case index(Int)
+        case named(String)
+    }
+
+    static func changes(from live: JSONValue, to desired: JSONValue, owned: Owned = .everything) -> [FieldChange] {
+        if live == desired { return [] }
+        var out: [FieldChange] = []
+        var path: [Component] = []
+        walk(live, desired, owned: owned, path: &path, into: &out)
+        return out
+    }
+
+    private static func walk(_ live: JSONValue, _ desired: JSONValue, owned: Owned, path: inout [Component],
+                             into out: inout [FieldChange]) {
+        if case let .object(l) = live, case let .object(d) = desired {
+            for member in d.members {
+                path.append(.key(member.key))
+                if let lv = l[member.key] {
+                    walk(lv, member.value, owned: owned.member(member.key), path: &path, into: &out)
+                } else {
+                    out.append(FieldChange(path: render(path), before: nil, after: member.value))
+                }
+                path.removeLast()
+            }
+            for member in l.members where d[member.key] == nil && owned.member(member.key).isOwned {
+                path.append(.key(member.key))
+                out.append(FieldChange(path: render(path), before: member.value, after: nil))
+                path.removeLast()
+            }
+            return
+        }
+        if case let .array(l) = live, case let .array(d) = desired {
+            if l == d { return }
+            if let (liveNames, desiredNames) = names(l, d), liveNames != desiredNames || l.count != d.count {
+                walkNamed(l, d, liveNames: liveNames, desiredNames: desiredNames, owned: owned, path: &path, into: &out)
+                return
+            }
+            if l.count == d.count {
+                for index in l.indices {
+                    path.append(.index(index))
+                    walk(l[index], d[index], owned: owned.item(l[index], at: index), path: &path, into: &out)
+                    path.removeLast()
+                }
+                return
+            }
+        }
+        if live == desired || equalQuantities(live, desired, path: path) { return }
+        out.append(FieldChange(path: path.isEmpty ? "." : render(path), before: live, after: desired))
+    }
+
+    /// Items matched by their `name`: changed, added and (when owned) removed items.
+    private static func walkNamed(_ l: [JSONValue], _ d: [JSONValue], liveNames: [String], desiredNames: [String],
+                                  owned: Owned, path: inout [Component], into out: inout [FieldChange]) {
+        var liveIndex: [String: Int] = [:]
+        for (index, name) in liveNames.enumerated() { liveIndex[name] = index }
+        let wanted = Set(desiredNames)
+        for (item, name) in zip(d, desiredNames) {
+            path.append(.named(name))
+            if let index = liveIndex[name] {
+                walk(l[index], item, owned: owned.item(l[index], at: index), path: &path, into: &out)
+            } else {
+                out.append(FieldChange(path: render(path), before: nil, after: item))
+            }
+            path.removeLast()
+        }
+        for (index, name) in liveNames.enumerated() where !wanted.contains(name) && owned.item(l[index], at: index).isOwned {
+            path.append(.named(name))
+            out.append(FieldChange(path: render(path), before: l[index], after: nil))
+            path.removeLast()
+        }
+    }
+
+    /// The `name` of every item when both lists are lists of uniquely named objects.
+    private static func names(_ l: [JSONValue], _ d: [JSONValue]) -> ([String], [String])? {
+        func names(_ items: [JSONValue]) -> [String]? {
+            var out: [String] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                guard let name = item["name"]?.stringValue else { return nil }
+                out.append(name)
+            }
+            return Set(out).count == out.count ? out : nil
+        }
+        guard !l.isEmpty, !d.isEmpty, let a = names(l), let b = names(d) else { return nil }
+        return (a, b)
+    }
+
+    /// True for two spellings of one quantity where the path holds a quantity.
+    private static func equalQuantities(_ live: JSONValue, _ desired: JSONValue, path: [Component]) -> Bool {
+        guard holdsQuantity(path), let a = quantity(live), let b = quantity(desired) else { return false }
+        return a == b
+    }
+
+    private static func quantity(_ value: JSONValue) -> Quantity? {
+        switch value {
+        case let .string(text): return Quantity(text)
+        case let .int(number): return Quantity(String(number))
+        case let .double(number): return Quantity(String(number))
+        default: return nil
+        }
+    }
+
+    /// True when the value's parent key holds quantities (`spec.hard["cpu"]`, `...limits.cpu`) or its
+    /// own key is a quantity (`nominalQuota`).
+    private static func holdsQuantity(_ path: [Component]) -> Bool {
+        if case let .key(own)? = path.last, quantityKeys.contains(own) { return true }
+        guard path.count >= 2, case let .key(parent) = path[path.count - 2] else { return false }
+        return quantityParents.contains(parent)
+    }
+
+    private static func render(_ path: [Component]) -> String {
+        var text = ""
+        for component in path {
+            switch component {
+            case let .key(key): text = join(text, key)
+            case let .index(index): text += "[\(index)]"
+            case let .named(name): text += "[name=\(name)]"
+            }
+        }
+        return text
+    }
+
+    static func join(_ path: String, _ key: String) -> String {
+        let plain = !key.isEmpty && key.utf8.allSatisfy {
+            ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45
+        }
+        if plain { return path.isEmpty ? key : "\(path).\(key)" }
+        return "\(path)[\"\(key)\"]"
+    }
+}
