@@ -8,7 +8,8 @@ public enum PlanView {
         var out = ""
         if plan.hasChanges {
             out += style.bold("Fairway will make these changes") + " (revision \(plan.revision)):\n\n"
-            out += changeList(plan.changes, style: style) + "\n"
+            if !plan.changes.isEmpty { out += changeList(plan.changes, style: style) + "\n" }
+            out += targetsText(plan, style: style)
         } else {
             out += style.green("No changes.") + " The live state matches revision \(plan.revision).\n\n"
         }
@@ -27,6 +28,7 @@ public enum PlanView {
         }
         let counts = plan.counts
         out += style.bold("Plan:") + " \(summary(counts)); \(plan.unchanged) unchanged.\n"
+        for part in targetSummary(plan) { out += style.bold("Plan:") + " \(part).\n" }
         for refusal in plan.refusals { out += style.red("refused") + ": \(refusal)\n" }
         return out
     }
@@ -45,25 +47,14 @@ public enum PlanView {
         case .create: return "  " + style.green("+ \(change.key)") + "\n"
         case .delete: return "  " + style.red("- \(change.key)") + "\n"
         case .update:
-            var out = "  " + style.yellow("~ \(change.key)") + "\n"
-            for field in change.fields {
-                let before = field.before.map { JSONWriter.string($0) }
-                let after = field.after.map { JSONWriter.string($0) }
-                switch (before, after) {
-                case let (nil, a?): out += "      " + style.green("+ \(field.path): \(a)") + "\n"
-                case let (b?, nil): out += "      " + style.red("- \(field.path): \(b)") + "\n"
-                case let (b?, a?): out += "      ~ \(field.path): \(style.red(b)) -> \(style.green(a))\n"
-                default: break
-                }
-            }
-            return out
+            return "  " + style.yellow("~ \(change.key)") + "\n" + fieldLines(change.fields, indent: "      ", style: style)
         }
     }
 
     /// The document `fairway plan --output json` prints (format documented in docs/json-output.md).
     public static func json(_ plan: Plan, gpu: [ClassAllocation]) -> JSONValue {
         let counts = plan.counts
-        return [
+        let document: JSONValue = [
             "formatVersion": 1,
             "revision": .string(plan.revision),
             "liveSerial": .int(Int64(plan.liveSerial)),
@@ -84,6 +75,9 @@ public enum PlanView {
             "changes": .array(plan.changes.map(changeJSON)),
             "gpu": FairnessView.json(gpu),
         ]
+        var object = document.objectValue ?? JSONObject()
+        for (key, value) in targetsJSON(plan) { object[key] = value }
+        return .object(object)
     }
 
     static func keyJSON(_ key: ObjectKey) -> JSONValue {
