@@ -9,13 +9,17 @@ public struct APIRequest: Sendable {
     /// Header names in lower case.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The TLS client certificate the peer presented and the server verified (DER), if any.
+    public var clientCertificate: [UInt8]?
 
-    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
+                clientCertificate: [UInt8]? = nil) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.clientCertificate = clientCertificate
     }
 
     var contentType: String { headers["content-type"] ?? "application/json" }

@@ -32,7 +32,7 @@ public final class APIServer: Sendable {
         var fault: String?
         var response: APIResponse?
         if case .admin = route {} else {
-            for effect in faults.effects(method: request.method, verb: verb, path: request.path) {
+            for effect in faults.effects(method: request.method, verb: verb, path: request.path, query: request.query) {
                 switch effect {
                 case let .latency(milliseconds):
                     try? await Task.sleep(for: .milliseconds(milliseconds))
@@ -70,6 +70,9 @@ public final class APIServer: Sendable {
         case 503: return APIError(code: 503, reason: "ServiceUnavailable", message: "the server is currently unable to handle the request")
         case 504: return APIError(code: 504, reason: "Timeout", message: "the server was unable to return a response in the time allotted")
         case 409: return APIError(code: 409, reason: "Conflict", message: "injected conflict")
+        case 410:
+            return APIError(code: 410, reason: "Expired",
+                            message: "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.")
         default: return APIError(code: code, reason: "InternalError", message: "injected fault (\(code))")
         }
     }
@@ -97,7 +100,7 @@ public final class APIServer: Sendable {
     }
 
     private func serve(_ request: APIRequest, route: Route, verb: String) throws(APIError) -> APIResponse {
-        let grant = try authorizer.authenticate(request.headers["authorization"])
+        let grant = try authorizer.authenticate(request.headers["authorization"], certificate: request.clientCertificate)
         switch route {
         case .version: return .json(Discovery.version)
         case .health: return APIResponse(status: 200, headers: [("Content-Type", "text/plain")], body: .bytes(Array("ok".utf8)))

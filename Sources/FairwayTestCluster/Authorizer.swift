@@ -1,8 +1,8 @@
 import FairwayCore
 
-/// Bearer tokens and what each may do. With no tokens configured every request is allowed, as on
-/// a cluster without authentication; otherwise a request without a known token is 401 Unauthorized
-/// and one whose token lacks the verb is 403 Forbidden.
+/// Bearer tokens and client certificates, and what each may do. With neither configured every
+/// request is allowed, as on a cluster without authentication; otherwise a request without a known
+/// token or certificate is 401 Unauthorized and one whose grant lacks the verb is 403 Forbidden.
 public struct Authorizer: Sendable {
     /// A user: its name and the verbs its token allows (`*` for all).
     public struct Grant: Sendable {
@@ -21,18 +21,22 @@ public struct Authorizer: Sendable {
     }
 
     public var tokens: [String: Grant]
+    /// Client certificates (DER) the cluster issued, with the grant of the user each names.
+    public var certificates: [[UInt8]: Grant]
 
-    public init(tokens: [String: Grant] = [:]) { self.tokens = tokens }
+    public init(tokens: [String: Grant] = [:], certificates: [[UInt8]: Grant] = [:]) {
+        self.tokens = tokens
+        self.certificates = certificates
+    }
 
-    var isOpen: Bool { tokens.isEmpty }
+    var isOpen: Bool { tokens.isEmpty && certificates.isEmpty }
 
-    /// The grant for a request's `Authorization` header, or 401.
-    func authenticate(_ header: String?) throws(APIError) -> Grant {
+    /// The grant for a request's `Authorization` header or its verified TLS client certificate, or 401.
+    func authenticate(_ header: String?, certificate: [UInt8]? = nil) throws(APIError) -> Grant {
         if isOpen { return .admin("anonymous") }
-        guard let header, header.hasPrefix("Bearer "), let grant = tokens[String(header.dropFirst(7))] else {
-            throw APIError.unauthorized
-        }
-        return grant
+        if let header, header.hasPrefix("Bearer "), let grant = tokens[String(header.dropFirst(7))] { return grant }
+        if let certificate, let grant = certificates[certificate] { return grant }
+        throw APIError.unauthorized
     }
 
     static func forbidden(_ grant: Grant, verb: String, resource: ResourceType, namespace: String?, name: String?) -> APIError {

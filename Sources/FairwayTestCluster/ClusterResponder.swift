@@ -1,11 +1,13 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOSSL
 
-/// Hummingbird's side of the server: turns each HTTP request into an `APIRequest`, lets the
-/// `APIServer` answer it, and writes the answer back (bytes, a streamed watch, or a dropped connection).
+/// Hummingbird's side of the server: turns each HTTP request into an `APIRequest` (with the TLS
+/// client certificate when the cluster authenticates by certificate), lets the `APIServer` answer
+/// it, and writes the answer back (bytes, a streamed watch, or a dropped connection).
 struct ClusterResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ClusterRequestContext
     let server: APIServer
 
     /// Thrown from a response body to make the server close the connection mid-response.
@@ -20,7 +22,8 @@ struct ClusterResponder: HTTPResponder {
         }
         let apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path,
                                     query: APIRequest.parseQuery(Substring(request.uri.query ?? "")),
-                                    headers: headers, body: Array(buffer: body))
+                                    headers: headers, body: Array(buffer: body),
+                                    clientCertificate: server.authorizer.certificates.isEmpty ? nil : await context.peerCertificate())
         let answer = await server.handle(apiRequest)
         var fields = HTTPFields()
         for (name, value) in answer.headers {
@@ -41,5 +44,25 @@ struct ClusterResponder: HTTPResponder {
                 throw DroppedConnection()
             })
         }
+    }
+}
+
+/// Hummingbird's request context plus the connection, whose TLS handler knows the peer's certificate.
+struct ClusterRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+    }
+
+    /// The verified client certificate (DER) of this connection, or nil without TLS or certificate.
+    func peerCertificate() async -> [UInt8]? {
+        let channel = self.channel
+        let certificate = try? await channel.eventLoop.submit { () throws -> [UInt8]? in
+            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
+        }.get()
+        return certificate ?? nil
     }
 }

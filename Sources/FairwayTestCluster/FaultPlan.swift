@@ -20,36 +20,42 @@ public struct FaultRule: Sendable, Equatable {
     public var verb: String?
     /// A path prefix such as `/api/v1/namespaces/default/configmaps`; nil matches any.
     public var pathPrefix: String?
+    /// A query parameter the request must carry (`continue` matches only the later pages of a list); nil matches any.
+    public var queryParameter: String?
     /// Probability in 0...1 that a matching request gets the effect.
     public var rate: Double
     /// How many times the rule may fire; nil is unlimited.
     public var times: Int?
     public var effect: Effect
 
-    public init(verb: String? = nil, pathPrefix: String? = nil, rate: Double = 1, times: Int? = nil, effect: Effect) {
+    public init(verb: String? = nil, pathPrefix: String? = nil, queryParameter: String? = nil, rate: Double = 1, times: Int? = nil,
+                effect: Effect) {
         self.verb = verb
         self.pathPrefix = pathPrefix
+        self.queryParameter = queryParameter
         self.rate = rate
         self.times = times
         self.effect = effect
     }
 
-    func matches(method: String, verb requestVerb: String, path: String) -> Bool {
+    func matches(method: String, verb requestVerb: String, path: String, query: [String: String]) -> Bool {
         if let verb, verb.uppercased() != method, verb != requestVerb { return false }
         if let pathPrefix, !path.hasPrefix(pathPrefix) { return false }
+        if let queryParameter, query[queryParameter] == nil { return false }
         return true
     }
 
-    /// Parses the CLI form: `verb=get,path=/api/v1,rate=0.5,times=3,status=503` (or `latency=200`,
-    /// `retry-after=2`, `drop`).
+    /// Parses the CLI form: `verb=get,path=/api/v1,query=continue,rate=0.5,times=3,status=503` (or
+    /// `latency=200`, `retry-after=2`, `drop`).
     public init(parsing text: String) throws(APIError) {
-        var verb: String?, path: String?, rate = 1.0, times: Int?, effect: Effect?
+        var verb: String?, path: String?, query: String?, rate = 1.0, times: Int?, effect: Effect?
         for part in text.split(separator: ",") {
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
             let key = pieces[0], value = pieces.count > 1 ? pieces[1] : ""
             switch key {
             case "verb": verb = value
             case "path": path = value
+            case "query": query = value
             case "rate": guard let r = Double(value), (0...1).contains(r) else { throw APIError.badRequest("fault rate must be in 0...1: \(value)") }; rate = r
             case "times": times = Int(value)
             case "status": guard let code = Int(value) else { throw APIError.badRequest("fault status must be a number: \(value)") }; effect = .status(code)
@@ -60,13 +66,14 @@ public struct FaultRule: Sendable, Equatable {
             }
         }
         guard let effect else { throw APIError.badRequest("a fault needs status=, latency=, retry-after= or drop") }
-        self.init(verb: verb, pathPrefix: path, rate: rate, times: times, effect: effect)
+        self.init(verb: verb, pathPrefix: path, queryParameter: query, rate: rate, times: times, effect: effect)
     }
 
     var json: JSONValue {
         var object = JSONObject()
         if let verb { object["verb"] = .string(verb) }
         if let pathPrefix { object["path"] = .string(pathPrefix) }
+        if let queryParameter { object["query"] = .string(queryParameter) }
         object["rate"] = .double(rate)
         if let times { object["times"] = .int(Int64(times)) }
         switch effect {
@@ -89,7 +96,8 @@ public struct FaultRule: Sendable, Equatable {
         switch json["rate"] { case let .double(d)?: rate = d; case let .int(i)?: rate = Double(i); default: break }
         var times: Int?
         if case let .int(t)? = json["times"] { times = Int(t) }
-        self.init(verb: json["verb"]?.stringValue, pathPrefix: json["path"]?.stringValue, rate: rate, times: times, effect: effect)
+        self.init(verb: json["verb"]?.stringValue, pathPrefix: json["path"]?.stringValue, queryParameter: json["query"]?.stringValue,
+                  rate: rate, times: times, effect: effect)
     }
 }
 
@@ -106,10 +114,10 @@ public final class FaultPlan: Sendable {
     public var current: [FaultRule] { rules.withLock { $0.map(\.rule) } }
 
     /// The effects that fire for this request, counting them.
-    func effects(method: String, verb: String, path: String) -> [FaultRule.Effect] {
+    func effects(method: String, verb: String, path: String, query: [String: String]) -> [FaultRule.Effect] {
         rules.withLock { rules in
             var fired: [FaultRule.Effect] = []
-            for index in rules.indices where rules[index].rule.matches(method: method, verb: verb, path: path) {
+            for index in rules.indices where rules[index].rule.matches(method: method, verb: verb, path: path, query: query) {
                 if let times = rules[index].rule.times, rules[index].fired >= times { continue }
                 if rules[index].rule.rate < 1, Double.random(in: 0..<1) >= rules[index].rule.rate { continue }
                 rules[index].fired += 1

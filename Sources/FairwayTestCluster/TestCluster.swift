@@ -26,18 +26,24 @@ public final class TestCluster: Sendable {
         public var port: Int
         /// Serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost.
         public var tls: Bool
-        /// Bearer tokens; empty means no authentication.
+        /// Bearer tokens; empty (and no client certificates) means no authentication.
         public var tokens: [String: Authorizer.Grant]
+        /// Users who authenticate with a TLS client certificate (needs `tls`): the cluster makes a
+        /// client CA and one certificate per user, with the user's name as common name; see
+        /// `clientCertificates`.
+        public var clientCertificateUsers: [String: Authorizer.Grant]
         public var faults: [FaultRule]
         /// Write the status controllers would (deployments rolled out, pods running).
         public var simulateWorkloads: Bool
 
         public init(host: String = "127.0.0.1", port: Int = 0, tls: Bool = false, tokens: [String: Authorizer.Grant] = [:],
-                    faults: [FaultRule] = [], simulateWorkloads: Bool = true) {
+                    clientCertificateUsers: [String: Authorizer.Grant] = [:], faults: [FaultRule] = [],
+                    simulateWorkloads: Bool = true) {
             self.host = host
             self.port = port
             self.tls = tls
             self.tokens = tokens
+            self.clientCertificateUsers = clientCertificateUsers
             self.faults = faults
             self.simulateWorkloads = simulateWorkloads
         }
@@ -49,32 +55,53 @@ public final class TestCluster: Sendable {
     public let port: Int
     /// The self-signed certificate (PEM) when serving TLS; clients trust it as their CA.
     public let certificatePEM: String?
+    /// The client CA and each certificate user's certificate and key, when configured.
+    public let clientCertificates: ClientCertificateAuthority?
     private let task: Task<Void, any Error>
 
     public var store: ObjectStore { server.store }
     public var faults: FaultPlan { server.faults }
     public var requestLog: RequestLog { server.requestLog }
 
-    private init(server: APIServer, url: URL, port: Int, certificatePEM: String?, task: Task<Void, any Error>) {
+    private init(server: APIServer, url: URL, port: Int, certificatePEM: String?, clientCertificates: ClientCertificateAuthority?,
+                 task: Task<Void, any Error>) {
         self.server = server
         self.url = url
         self.port = port
         self.certificatePEM = certificatePEM
+        self.clientCertificates = clientCertificates
         self.task = task
     }
 
     /// Starts listening and returns once the port is bound.
     public static func start(_ configuration: Configuration = Configuration()) async throws -> TestCluster {
+        var certificates: [[UInt8]: Authorizer.Grant] = [:]
+        var clientCertificates: ClientCertificateAuthority?
+        if !configuration.clientCertificateUsers.isEmpty {
+            guard configuration.tls else { throw TestClusterError("client certificates need tls") }
+            let authority = try ClientCertificateAuthority.issue(users: configuration.clientCertificateUsers.keys.sorted())
+            for (user, grant) in configuration.clientCertificateUsers {
+                let pem = Array(authority.credentials[user]!.certificatePEM.utf8)
+                certificates[try NIOSSLCertificate(bytes: pem, format: .pem).toDERBytes()] = grant
+            }
+            clientCertificates = authority
+        }
         let server = APIServer(store: ObjectStore(simulateWorkloads: configuration.simulateWorkloads),
-                               authorizer: Authorizer(tokens: configuration.tokens), faults: FaultPlan(configuration.faults))
+                               authorizer: Authorizer(tokens: configuration.tokens, certificates: certificates),
+                               faults: FaultPlan(configuration.faults))
         var builder: HTTPServerBuilder = .http1()
         var certificatePEM: String?
         if configuration.tls {
             let material = try SelfSignedCertificate.generate()
             certificatePEM = material.certificatePEM
-            let tls = TLSConfiguration.makeServerConfiguration(
+            var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem)))
+            if let clientCertificates {
+                // Verify a client certificate when one is presented; token clients present none.
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(clientCertificates.certificatePEM.utf8)))
+                tls.certificateVerification = .optionalVerification
+            }
             builder = try .tls(.http1(), tlsConfiguration: tls)
         }
         var logger = Logger(label: "fairway-testcluster")
@@ -102,7 +129,7 @@ public final class TestCluster: Sendable {
         let scheme = configuration.tls ? "https" : "http"
         server.advertisedAddress.withLock { $0 = "\(configuration.host):\(port)" }
         return TestCluster(server: server, url: URL(string: "\(scheme)://\(configuration.host):\(port)")!, port: port,
-                           certificatePEM: certificatePEM, task: task)
+                           certificatePEM: certificatePEM, clientCertificates: clientCertificates, task: task)
     }
 
     /// Stops listening and waits for the server to finish.
@@ -116,9 +143,11 @@ public final class TestCluster: Sendable {
         try await task.value
     }
 
-    /// A kubeconfig for this cluster, authenticating with `token` when given.
-    public func kubeconfig(token: String? = nil) -> String {
-        Kubeconfig.text(server: url.absoluteString, certificatePEM: certificatePEM, token: token)
+    /// A kubeconfig for this cluster, authenticating with `token` or the client certificate of
+    /// `certificateUser` when given.
+    public func kubeconfig(token: String? = nil, certificateUser: String? = nil) -> String {
+        Kubeconfig.text(server: url.absoluteString, certificatePEM: certificatePEM, token: token,
+                        clientCertificate: certificateUser.flatMap { clientCertificates?.credentials[$0] })
     }
 
     public func writeKubeconfig(to path: String, token: String? = nil) throws {

@@ -61,6 +61,7 @@ public struct ClientSandbox {
     }
 
     /// A file in the sandbox with `text` in it.
+    @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

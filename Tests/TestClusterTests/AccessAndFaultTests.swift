@@ -69,6 +69,7 @@ import Testing
         ("latency=200", FaultRule(effect: .latency(milliseconds: 200))),
         ("retry-after=2,times=1", FaultRule(times: 1, effect: .tooManyRequests(retryAfterSeconds: 2))),
         ("verb=watch,drop", FaultRule(verb: "watch", effect: .dropConnection)),
+        ("verb=list,query=continue,status=410", FaultRule(verb: "list", queryParameter: "continue", effect: .status(410))),
     ])
     func faultFlagsParse(text: String, rule: FaultRule) throws {
         #expect(try FaultRule(parsing: text) == rule)
