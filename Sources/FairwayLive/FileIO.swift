@@ -6,23 +6,23 @@ import Darwin
 
 /// Small POSIX file helpers: whole-file reads, atomic writes (temp file, fsync, rename, fsync of the
 /// directory), directory creation and listing.
-enum FileIO {
+public enum FileIO {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
     /// This process's id, for temporary file names.
     static let processID = getpid()
 
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
-    static func readAll(_ path: String) throws(LiveStateError) -> [UInt8] {
+    public static func readAll(_ path: String) throws(LiveStateError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw LiveStateError(.io, "cannot open: \(errorText())", path: path) }
         defer { close(fd) }
@@ -38,8 +38,8 @@ enum FileIO {
     }
 
     /// Writes `bytes` so that readers see either the old file or the new one, never a part.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LiveStateError) {
-        let temp = try writeTemporary(bytes, beside: path, sync: true)
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(LiveStateError) {
+        let temp = try writeTemporary(bytes, beside: path, sync: true, mode: mode)
         guard rename(temp, path) == 0 else {
             unlink(temp)
             throw LiveStateError(.io, "cannot rename into place: \(errorText())", path: path)
@@ -49,9 +49,9 @@ enum FileIO {
 
     /// Writes `bytes` to a temporary file next to `path` and returns its name; with `sync`, the
     /// data is on disk when this returns.
-    static func writeTemporary(_ bytes: [UInt8], beside path: String, sync: Bool) throws(LiveStateError) -> String {
+    static func writeTemporary(_ bytes: [UInt8], beside path: String, sync: Bool, mode: mode_t = 0o644) throws(LiveStateError) -> String {
         let temp = "\(path).tmp-\(processID)"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw LiveStateError(.io, "cannot create: \(errorText())", path: temp) }
         var offset = 0
         while offset < bytes.count {

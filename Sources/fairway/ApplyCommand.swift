@@ -5,49 +5,73 @@ import FairwayCore
 import FairwayDiff
 import FairwayLive
 import FairwayViews
+import Foundation
 import Logging
 
-/// `fairway apply`: plan under the state lock, confirm, and apply.
-struct ApplyCommand: ParsableCommand {
+/// `fairway apply [PATH | FILE]`: plan under the state lock, confirm, and apply; or apply a plan
+/// saved by `fairway plan --out FILE` after checking nothing moved since it was made.
+struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Plan and apply the repository's desired state to the local state.",
+        abstract: "Plan and apply the repository's desired state, or apply a saved plan.",
         discussion: """
             Nothing is changed when the repository has any error. The state is locked for the whole run, \
-            so two applies never interleave. Exit codes: 0 applied (or nothing to do), 1 error, refusal or cancel.
+            so two applies never interleave. Given a FILE saved by `fairway plan --out`, the plan's commit is \
+            rendered again and the live state read again; the apply is refused when anything moved since \
+            the plan was made, and otherwise goes ahead without asking (the plan was reviewed). Exit codes: \
+            0 applied (or nothing to do), 1 error, refusal, stale plan or cancel.
             """
     )
 
     @OptionGroup var repository: RepositoryOptions
-    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var target: TargetOptions
 
     @Flag(name: .long, help: "Apply without asking for confirmation.")
     var autoApprove = false
 
     @OptionGroup var deletionGuard: DeletionGuardOptions
 
-    func run() throws {
-        let evaluation = try Run.evaluate(repository.source)
+    func run() async throws {
+        if target.isCluster {
+            Terminal.printError("error: applying to a cluster is not available in this version; use `fairway plan` against it")
+            throw ExitCode(1)
+        }
+        var source = repository.source
+        var saved: SavedPlan?
+        if let path = source.path, FileIO.exists(path), !FileIO.isDirectory(path) {
+            let plan = try loadPlan(path)
+            source = try plan.sourceOptions(from: source)
+            saved = plan
+        }
+        let evaluation = try Run.evaluate(source)
         guard evaluation.isValid else { try Run.failInvalid(evaluation, output: repository.output) }
         let style = Style(colored: Terminal.colored)
-        let store = LocalStateStore(root: stateOptions.state)
+        let store = LocalStateStore(root: target.state)
         let report: ApplyReport
         do {
             let locked = try store.lock()
             defer { locked.unlock() }
-            let plan = try Pipeline().plan(evaluation, live: locked, maxDeletions: deletionGuard.maxDeletions)
-            if repository.output == .text {
+            let maxDeletions = saved.map(\.maxDeletions) ?? deletionGuard.maxDeletions
+            let plan = try Pipeline().plan(evaluation, live: locked, maxDeletions: maxDeletions)
+            if let saved {
+                try check(saved, against: plan, targetName: "local state \(target.state)")
+            } else if repository.output == .text {
                 print(PlanView.text(plan, gpu: evaluation.fairness.classes, style: style))
             }
-            guard plan.canApply else { throw ExitCode(1) }
+            guard plan.canApply else {
+                for refusal in plan.refusals { Terminal.printError("error: apply refused: \(refusal)") }
+                throw ExitCode(1)
+            }
             guard plan.hasChanges else {
                 if repository.output == .json {
                     print(JSONWriter.string(ApplyReportView.json(ApplyReport(revision: plan.revision, results: [])),
                                             pretty: true), terminator: "")
+                } else if saved != nil {
+                    print("No changes. The live state matches revision \(plan.revision).")
                 }
                 return
             }
-            if !autoApprove { try confirm(plan) }
+            if !autoApprove && saved == nil { try confirm(plan) }
             report = try Applier(logger: Logger(label: "fairway.apply")).apply(plan, to: locked,
                                                                                progress: ProgressPrinter.make())
         } catch let error as ExitCode {
@@ -69,12 +93,47 @@ struct ApplyCommand: ParsableCommand {
         if !report.succeeded { throw ExitCode(1) }
     }
 
+    private func loadPlan(_ path: String) throws -> SavedPlan {
+        do {
+            return try SavedPlan.parse(try FileIO.readAll(path), path: path)
+        } catch let error as SavedPlanError {
+            Terminal.printError("error: \(error)")
+        } catch {
+            Terminal.printError("error: cannot read \(path): \(error)")
+        }
+        throw ExitCode(1)
+    }
+
+    /// Refuses a saved plan made for another target, or one the live state or repository moved away from.
+    private func check(_ saved: SavedPlan, against plan: Plan, targetName: String) throws {
+        var reasons: [String] = []
+        if saved.target != targetName { reasons.append("the plan was made for \(saved.target), not \(targetName)") }
+        reasons += saved.staleness(of: plan)
+        guard reasons.isEmpty else {
+            Terminal.printError("error: the saved plan is stale; nothing was changed. Plan again.")
+            for reason in reasons.prefix(20) { Terminal.printError("  \(reason)") }
+            if reasons.count > 20 { Terminal.printError("  ... and \(reasons.count - 20) more") }
+            throw ExitCode(1)
+        }
+    }
+
     private func confirm(_ plan: Plan) throws {
-        Terminal.printError("Apply \(plan.counts.total) change(s) to \(stateOptions.state)? Only 'yes' is accepted.")
+        Terminal.printError("Apply \(plan.counts.total) change(s) to \(target.state)? Only 'yes' is accepted.")
         Terminal.writeError("Enter a value: ")
         guard let answer = readLine(), answer.trimmingCharacters(in: .whitespaces) == "yes" else {
             Terminal.printError("Apply cancelled; nothing was changed.")
             throw ExitCode(1)
         }
+    }
+}
+
+extension SavedPlan {
+    /// The source a saved plan names, replacing PATH (which named the plan file).
+    func sourceOptions(from options: SourceOptions) throws -> SourceOptions {
+        var options = options
+        options.path = self.source.directory
+        options.repo = self.source.repository
+        options.ref = self.source.repository == nil ? nil : self.source.revision
+        return options
     }
 }

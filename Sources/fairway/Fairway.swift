@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `fairway` command line: validate, plan, apply, render and schema, one type per file.
 @main
-struct Fairway: ParsableCommand {
+struct Fairway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fairway",
         abstract: "GitOps for shared GPU platforms on EKS: validate, plan and apply a platform repository.",
@@ -13,10 +13,14 @@ struct Fairway: ParsableCommand {
 
     /// Runs the command; a usage error exits 1 (not ArgumentParser's 64), so every error is 1 and
     /// `plan --detailed-exitcode` keeps its 0/1/2 contract.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error).rawValue == 64 {
                 Terminal.printError(fullMessage(for: error))

@@ -57,7 +57,12 @@ struct TestRepo {
 
     /// Writes the repository into a new temporary directory and returns its path.
     func write() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fairway-repo-\(UUID().uuidString)")
+        try write(to: FileManager.default.temporaryDirectory.appendingPathComponent("fairway-repo-\(UUID().uuidString)"))
+    }
+
+    /// Writes (or overwrites) the repository's files in `dir`.
+    @discardableResult
+    func write(to dir: URL) throws -> URL {
         for (path, text) in files {
             let url = dir.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -106,3 +106,14 @@ import FairwaySource
         #expect(bytesA == bytesB)
     }
 }
+
+/// The live reader searches a cluster for owned objects of `ManagedKinds.all` only: every kind the
+/// template renders must be listed there, or pruning would miss its objects.
+struct ManagedKindsTests {
+    @Test func everyRenderedKindIsManaged() throws {
+        let evaluation = try Pipeline().evaluate(path: RepoPaths.template.path)
+        let rendered = Set(try #require(evaluation.desired).manifests.map { "\($0.key.apiVersion) \($0.key.kind)" })
+        let managed = Set(ManagedKinds.all.map { "\($0.apiVersion) \($0.kind)" })
+        #expect(rendered.subtracting(managed).isEmpty, "\(rendered.subtracting(managed))")
+    }
+}

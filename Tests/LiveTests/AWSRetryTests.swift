@@ -101,12 +101,13 @@ import Testing
 
     @Test func aSlowAnswerTimesOut() async throws {
         let policy = AWSRetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01, attemptTimeout: 0.3, deadline: 10)
-        try await Self.withResponder([["status": 200, "body": "{}", "delay": 3]], policy: policy) { eks, log in
+        try await Self.withResponder([["status": 200, "body": "{}", "delay": 30]], policy: policy) { eks, log in
             let started = ContinuousClock.now
             let error = try await #require(throws: AWSError.self) { try await eks.describeCluster("ml") }
             #expect(error.kind == .timeout && error.attempts == 2, "\(error)")
             #expect(error.description.contains("no answer from \(error.endpoint!) within 0.3 s"))
-            #expect(ContinuousClock.now - started < .seconds(2.5))
+            // Far below the server's 30 s: the attempts were cut short (loose, so a loaded machine passes).
+            #expect(ContinuousClock.now - started < .seconds(20))
         }
     }
 

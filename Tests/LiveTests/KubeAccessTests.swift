@@ -132,7 +132,8 @@ import Testing
             #expect(client.statistics.retries == 4)
             #expect(client.statistics.transportErrors == 5)
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // It fails rather than hangs (the bound is loose so a loaded machine passes).
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test func requestsAfterShutdownFailClearly() async throws {

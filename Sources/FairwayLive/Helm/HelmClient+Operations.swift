@@ -32,7 +32,7 @@ extension HelmClient {
         let outcome = try await HelmValuesFile.with(values, in: temporaryDirectory, release: id) { path throws(HelmError) in
             var arguments = ["upgrade", "--install", release.name] + chart
             arguments += ["--namespace", release.namespace, "--create-namespace", "--values", path, "--reset-values",
-                          "--timeout", timeout.goSeconds, "--output", "json"]
+                          "--timeout", timeout.goSeconds, "--output", "json", "--labels", Self.ownershipLabel]
             if atomic { arguments.append(version.rollbackOnFailureFlag) }
             if wait { arguments.append("--wait") }
             let redaction = HelmRedaction(values: values, paths: [path, FileIO.directory(of: path)])
@@ -47,6 +47,10 @@ extension HelmClient {
         ])
         return revision
     }
+
+    /// The release label that marks a release as Fairway's (`helm list --selector` finds them), so
+    /// a release gone from Git is uninstalled only when Fairway installed it.
+    public static let ownershipLabel = "\(Ownership.managedByLabel)=\(Ownership.managedByValue)"
 
     /// Uninstalls the release and waits until its resources are gone (up to `timeout`).
     /// Throws `releaseNotFound` when there is no such release.

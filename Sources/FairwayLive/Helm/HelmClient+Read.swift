@@ -5,9 +5,11 @@ import FairwayCore
 extension HelmClient {
     /// Every release in every namespace, in every state (deployed, failed, pending...):
     /// `helm list --all-namespaces -o json`, with v3's `--all`. An empty cluster is an empty list.
-    public func list() async throws(HelmError) -> [HelmListedRelease] {
+    public func list(selector: String? = nil) async throws(HelmError) -> [HelmListedRelease] {
         let version = try await version()
-        let outcome = try await run(.list, ["list", "--all-namespaces", "--max", "0", "--output", "json"] + version.listEveryStateFlags)
+        var arguments = ["list", "--all-namespaces", "--max", "0", "--output", "json"] + version.listEveryStateFlags
+        if let selector { arguments += ["--selector", selector] }
+        let outcome = try await run(.list, arguments)
         let rows = try Self.parse(outcome, .list, release: nil)
         guard case let .array(items) = rows else {
             if case .null = rows { return [] }

@@ -1,0 +1,54 @@
+import FairwayAgent
+import FairwayLive
+import Foundation
+import Logging
+
+/// Builds the cluster target from the command line: the Kubernetes client from the kubeconfig (or
+/// the in-cluster service account; `aws eks get-token` plugins replaced by native EKS tokens), EKS
+/// access from the AWS credential chain, and the helm CLI.
+enum ClusterTargets {
+    static func make(_ options: TargetOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws(PipelineError) -> ClusterTarget
+    {
+        let connection: KubernetesConnection
+        do {
+            if options.inCluster {
+                connection = try InClusterConfig.load(environment: environment)
+            } else {
+                connection = try KubeconfigLoader.load(paths: options.kubeconfig.map { [$0] }, context: options.context,
+                                                       environment: environment, execOverride: { exec in
+                    EKSTokenProvider.replacing(exec, environment: environment, credentials: { AWSCredentialChain(environment: $0) })
+                })
+            }
+        } catch {
+            throw PipelineError("\(error)")
+        }
+        let kubernetes: KubernetesClient
+        do {
+            kubernetes = try KubernetesClient(connection)
+        } catch {
+            throw PipelineError("\(error)")
+        }
+        var eks: ClusterTarget.EKSAccess?
+        if !options.noEks {
+            let aws = AWSEnvironment(variables: environment, profile: options.awsProfile)
+            var endpoint: AWSURL?
+            if let text = options.awsEndpointUrl {
+                guard let url = AWSURL(string: text) else {
+                    try? await kubernetes.shutdown()
+                    throw PipelineError("--aws-endpoint-url \(text) is not an http(s) URL")
+                }
+                endpoint = url
+            }
+            eks = ClusterTarget.EKSAccess(region: options.awsRegion, endpoint: endpoint,
+                                          credentials: AWSCredentialChain(environment: aws), transport: AWSTransport())
+        }
+        var helm: HelmClient?
+        if !options.noHelm {
+            helm = HelmClient(executable: options.helm ?? "helm", kubeconfig: options.kubeconfig, kubeContext: options.context,
+                              logger: Logger(label: "fairway.helm", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        let name = "cluster \(connection.contextName ?? "in-cluster") (\(connection.server))"
+        return ClusterTarget(name: name, kubernetes: kubernetes, eks: eks, helm: helm)
+    }
+}
