@@ -40,8 +40,10 @@ public enum NodeGroupDiff {
             fields.append(FieldChange(path: "taints", before: live["taints"], after: want["taints"]))
             request["taints"] = taints
         }
-        if let wanted = want["updateConfig"], !sameSet(live["updateConfig"], wanted) {
-            fields.append(FieldChange(path: "updateConfig", before: live["updateConfig"], after: wanted))
+        // EKS's default update configuration, for a description that leaves it out.
+        let liveUpdate = live["updateConfig"] ?? ["maxUnavailable": 1]
+        if let wanted = want["updateConfig"], !sameSet(liveUpdate, wanted) {
+            fields.append(FieldChange(path: "updateConfig", before: liveUpdate, after: wanted))
             request["updateConfig"] = wanted
         }
         return fields.isEmpty ? .unchanged : .update(request: .object(request), fields: fields)

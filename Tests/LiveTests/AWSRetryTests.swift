@@ -123,6 +123,7 @@ import Testing
             #expect(error.description.hasPrefix("ListNodegroups at \(endpoint.origin): cannot reach \(endpoint.origin): connection refused"),
                     "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // It gives up rather than hangs (loose: a loaded machine must pass too).
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }

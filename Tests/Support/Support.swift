@@ -12,6 +12,17 @@ public enum Paths {
     public static let template = root.appendingPathComponent("platform-repo-template")
     /// The shared reference data beside the checkout (`../shared/reference`).
     public static let reference = root.deletingLastPathComponent().appendingPathComponent("shared/reference")
+    /// The KubeRay, Kueue and Karpenter CRD files in ../shared/reference.
+    public static func referenceCRDs() throws -> [String] {
+        var files: [String] = []
+        for (folder, prefix) in [("kuberay", "ray.io_"), ("kueue", "kueue.x-k8s.io_"), ("karpenter", "karpenter.")] {
+            let directory = reference.appendingPathComponent(folder)
+            files += try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".yaml") }.sorted().map { directory.appendingPathComponent($0).path }
+        }
+        return files
+    }
+
     public static var binaries: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent() }
 }
 

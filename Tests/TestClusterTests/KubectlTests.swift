@@ -10,17 +10,6 @@ import Testing
 /// template's rendered objects applied server-side, read back, re-applied without change, diffed
 /// (nothing to show) and deleted.
 @Suite(.serialized) struct KubectlTests {
-    /// The CRD files in ../shared/reference.
-    static func crdFiles() throws -> [String] {
-        var files: [String] = []
-        for (folder, prefix) in [("kuberay", "ray.io_"), ("kueue", "kueue.x-k8s.io_"), ("karpenter", "karpenter.")] {
-            let directory = Paths.reference.appendingPathComponent(folder)
-            files += try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".yaml") }.sorted().map { directory.appendingPathComponent($0).path }
-        }
-        return files
-    }
-
     /// Whether every member of `desired` is in `live` with the same value.
     static func contains(_ live: JSONValue?, _ desired: JSONValue) -> Bool {
         switch (live, desired) {
@@ -33,7 +22,7 @@ import Testing
 
     @Test func crdsAndTemplateObjectsRoundTrip() async throws {
         guard Tools.available("kubectl") else { return }
-        let crds = try Self.crdFiles()
+        let crds = try Paths.referenceCRDs()
         #expect(crds.count == 13)
         let desired = try #require(try Pipeline().evaluate(path: Paths.template.path).desired)
         let objects = desired.sortedStampedManifests.map(\.body)
