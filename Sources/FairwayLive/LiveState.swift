@@ -1,8 +1,9 @@
 import FairwayCore
 
 /// FairwayLive owns what is really there: reading live objects for Diff and changing them for Apply.
-/// This first implementation is the embedded local state (a directory, one file per object); the
-/// Kubernetes, EKS and Helm clients implement the same protocols.
+/// The embedded local state (a directory, one file per object) implements these protocols; the
+/// Kubernetes (`KubernetesClient`), EKS (`EKSClient`) and Helm (`HelmClient`) clients are asynchronous
+/// and are joined into a plan target by FairwayAgent's `ClusterTarget`.
 
 /// Reads live objects.
 public protocol LiveStateReader: Sendable {

@@ -71,15 +71,16 @@ import Testing
     @Test func theDeadlineCoversRetries() async throws {
         var options = Kube.quickOptions
         // Long enough for discovery on a busy machine, short enough for a test.
-        options.requestDeadline = 4
+        options.requestDeadline = 10
         try await Kube.withClient(options: options) { cluster, client in
             _ = try await client.discovery()
             cluster.faults.add(FaultRule(verb: "list", effect: .latency(milliseconds: 60_000)))
             let started = ContinuousClock.now
             let error = await #expect(throws: KubernetesError.self) { try await client.list(Kube.configMapKind) }
             #expect(error?.code == .deadlineExceeded)
-            #expect(error?.description.contains("no answer within 4.0 seconds") == true, "\(error?.description ?? "")")
-            #expect(ContinuousClock.now - started < .seconds(15))
+            #expect(error?.description.contains("no answer within 10.0 seconds") == true, "\(error?.description ?? "")")
+            // Far below the minute of latency injected: the deadline cut it short.
+            #expect(ContinuousClock.now - started < .seconds(40))
         }
     }
 
