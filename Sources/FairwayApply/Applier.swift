@@ -124,6 +124,10 @@ public struct Applier: Sendable {
             guard let desired = change.desired else {
                 throw LiveStateError(.corrupt, "plan holds no desired object for \(change.key)")
             }
+            // A body carrying the mask of a sensitive value would overwrite the secret with the mask.
+            guard !Sensitive.containsMask(desired) else {
+                throw LiveStateError(.corrupt, "\(change.key) holds a masked value (\(Sensitive.maskText)); a mask is never written")
+            }
             try state.put(Manifest(key: change.key, body: desired))
         case .delete:
             try state.delete(change.key)

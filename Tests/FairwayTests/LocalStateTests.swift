@@ -186,6 +186,20 @@ import FairwayDiff
                     revision: revision)
     }
 
+    /// A body carrying a mask (a value shown as "(sensitive value)") is refused: writing it would
+    /// replace the secret with the mask.
+    @Test func aMaskIsNeverWritten() throws {
+        try withTemporaryRoot { root in
+            let locked = try LocalStateStore(root: root).lock()
+            defer { locked.unlock() }
+            let masked = Self.manifest("Secret", "s", namespace: "team-a", data: ["token": Sensitive.mask])
+            let report = try Self.applier.apply(try Self.plan([masked], against: locked), to: locked)
+            #expect(!report.succeeded)
+            #expect(report.failed?.error?.contains("holds a masked value") == true)
+            #expect(try locked.listObjects().isEmpty)
+        }
+    }
+
     @Test func appliedPlanConverges() throws {
         try withTemporaryRoot { root in
             let locked = try LocalStateStore(root: root).lock()
