@@ -66,7 +66,7 @@ public final class ClusterTarget: LiveTarget {
     /// DescribeNodegroup of every node group of the cluster, by name; nil without EKS access.
     private func readNodeGroups(cluster: ClusterSpec?) async throws -> [String: JSONValue]? {
         guard let eks, let spec = cluster else { return nil }
-        guard let region = eks.region ?? Optional(spec.aws.region) else { return nil }
+        let region = eks.region ?? spec.aws.region
         let client = EKSClient(region: region, endpoint: eks.endpoint, credentials: eks.credentials, transport: eks.transport)
         let clusterName = spec.eks.clusterName
         let names = try await client.listNodegroups(cluster: clusterName)

@@ -4,27 +4,15 @@ import FairwayLive
 import FairwayRender
 import FairwaySource
 
-/// Where the desired state is planned against and applied to: the embedded local state, or a
-/// cluster (its Kubernetes API, and where configured its EKS node groups and Helm releases).
+/// A live state read asynchronously for planning: a cluster (its Kubernetes API, and where
+/// configured its EKS node groups and Helm releases). The local state is read synchronously, in
+/// parallel with evaluation (`Pipeline.evaluateAndPlan(source:live:)`).
 public protocol LiveTarget: Sendable {
-    /// How the target is named to people: "local state .fairway/state", "cluster ml-prod (https://...)".
+    /// How the target is named to people: "cluster ml-prod (https://...)".
     var name: String { get }
     /// Reads what the plan needs for a valid evaluation: owned objects, desired objects already
     /// there, and the node groups and releases where the target has them.
     func read(for evaluation: Evaluation) async throws(PipelineError) -> LiveSnapshot
-}
-
-/// The embedded local state (a directory), which needs no cluster.
-public struct LocalTarget: LiveTarget {
-    public let store: LocalStateStore
-
-    public init(store: LocalStateStore) { self.store = store }
-
-    public var name: String { "local state \(store.root)" }
-
-    public func read(for evaluation: Evaluation) async throws(PipelineError) -> LiveSnapshot {
-        try Pipeline().readLive(store)
-    }
 }
 
 extension Pipeline {

@@ -138,7 +138,8 @@ enum FieldDiff {
         return a == b
     }
 
-    private static func quantity(_ value: JSONValue) -> Quantity? {
+    /// A number or a quantity string as a quantity.
+    static func quantity(_ value: JSONValue) -> Quantity? {
         switch value {
         case let .string(text): return Quantity(text)
         case let .int(number): return Quantity(String(number))

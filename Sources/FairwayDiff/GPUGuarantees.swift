@@ -44,20 +44,11 @@ enum GPUGuarantees {
                 for resource in flavor["resources"]?.arrayValue ?? [] {
                     guard let name = resource["name"]?.stringValue,
                           name == "nvidia.com/gpu" || name.hasPrefix("nvidia.com/mig-") else { continue }
-                    total += quantity(resource["nominalQuota"])
+                    total += resource["nominalQuota"].flatMap(FieldDiff.quantity).map { Int($0.wholeUnits) } ?? 0
                 }
             }
         }
         return total
-    }
-
-    private static func quantity(_ value: JSONValue?) -> Int {
-        switch value {
-        case let .int(number)?: return Int(number)
-        case let .string(text)?: return Quantity(text).map { Int($0.wholeUnits) } ?? 0
-        case let .double(number)?: return Int(number)
-        default: return 0
-        }
     }
 
     static func changes(live: [Manifest], desired: [Manifest]) -> [GPUGuaranteeChange] {

@@ -17,15 +17,14 @@ public enum Sensitive {
     static let sensitiveKeyWords = ["password", "passwd", "secret", "token", "apikey", "privatekey", "credential",
                                     "cryptkey", "accesskey", "clientsecret", "cookiesecret", "sessionkey", "certificatekey"]
 
+    /// Keys that name where a secret is (a Secret's name, a file), not the secret itself; so do keys
+    /// starting with `existing` (`existingSecret`, `existingSecretKey`).
+    static let referenceSuffixes = ["secretname", "secretref", "tokenfile"]
+
     /// True when a values key names a secret (`client_secret`, `cookieSecret`, `secretToken`, `apiKey`).
     public static func isSensitiveKey(_ key: String) -> Bool {
         let folded = String(key.lowercased().unicodeScalars.filter { $0 != "-" && $0 != "_" })
-        // Names of references to secrets are not secrets themselves.
-        if folded.hasSuffix("secretname") || folded.hasSuffix("secretref") || folded.hasSuffix("existingsecret")
-            || folded.hasSuffix("secretkey") && folded.hasPrefix("existing") || folded.hasSuffix("tokenfile")
-        {
-            return false
-        }
+        if referenceSuffixes.contains(where: folded.hasSuffix) || folded.hasPrefix("existing") { return false }
         return sensitiveKeyWords.contains { folded.contains($0) }
     }
 

@@ -107,12 +107,7 @@ public enum DiffView {
         let counts = diff.plan.counts
         var out = "## Fairway: desired-state changes\n\n"
         out += "`\(diff.from.prefix(12))` → `\(diff.to.prefix(12))`: **\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete**\n\n"
-        let byTenant = diff.plan.countsByTenant
-        if !byTenant.isEmpty {
-            out += "| tenant | create | update | delete |\n|---|--:|--:|--:|\n"
-            for row in byTenant { out += "| \(row.tenant) | \(row.counts.create) | \(row.counts.update) | \(row.counts.delete) |\n" }
-            out += "\n"
-        }
+        out += PlanView.markdownTenantTable(diff.plan)
         if !diff.gpuChanges.isEmpty {
             out += "### GPU allocation\n\n"
             for change in diff.gpuChanges { out += "- \(change.summary)\n" }
@@ -124,12 +119,8 @@ public enum DiffView {
             out += "\n"
         }
         if diff.plan.hasChanges {
-            out += "<details><summary>\(counts.total) object change\(counts.total == 1 ? "" : "s")</summary>\n\n```diff\n"
-            // Unindented, so the `+`, `-` and `~` start the line and diff highlighting applies.
-            for line in PlanView.changeList(diff.plan.changes, style: .plain).split(separator: "\n") {
-                out += (line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) + "\n"
-            }
-            out += "```\n\n</details>\n"
+            out += PlanView.markdownDetails(PlanView.changeList(diff.plan.changes, style: .plain),
+                                            summary: "\(counts.total) object change\(counts.total == 1 ? "" : "s")")
         } else {
             out += "No changes to the desired state.\n"
         }

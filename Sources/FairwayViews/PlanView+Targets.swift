@@ -112,12 +112,7 @@ extension PlanView {
         for part in targetSummary(plan) { out += "; \(part)" }
         out += "; \(plan.unchanged) unchanged.\n\n"
         for refusal in plan.refusals { out += "> [!CAUTION]\n> Refused: \(refusal)\n\n" }
-        let byTenant = plan.countsByTenant
-        if !byTenant.isEmpty {
-            out += "| tenant | create | update | delete |\n|---|--:|--:|--:|\n"
-            for row in byTenant { out += "| \(row.tenant) | \(row.counts.create) | \(row.counts.update) | \(row.counts.delete) |\n" }
-            out += "\n"
-        }
+        out += markdownTenantTable(plan)
         if !plan.gpu.isEmpty {
             out += "### GPU guarantees\n\n"
             for change in plan.gpu { out += "- \(change.summary)\n" }
@@ -125,16 +120,31 @@ extension PlanView {
         }
         if plan.hasChanges {
             let total = counts.total + (plan.nodeGroups?.count ?? 0) + (plan.releases?.count ?? 0)
-            out += "<details><summary>\(total) change\(total == 1 ? "" : "s")</summary>\n\n```diff\n"
             let text = changeList(plan.changes, style: .plain) + targetsText(Plan.targetsOnly(plan), style: .plain)
-            for line in text.split(separator: "\n") {
-                out += (line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) + "\n"
-            }
-            out += "```\n\n</details>\n"
+            out += markdownDetails(text, summary: "\(total) change\(total == 1 ? "" : "s")")
         } else {
             out += "No changes: the cluster matches the repository.\n"
         }
         return out
+    }
+
+    /// The per-tenant counts as a Markdown table (nothing when no change belongs to a tenant).
+    static func markdownTenantTable(_ plan: Plan) -> String {
+        let byTenant = plan.countsByTenant
+        guard !byTenant.isEmpty else { return "" }
+        var out = "| tenant | create | update | delete |\n|---|--:|--:|--:|\n"
+        for row in byTenant { out += "| \(row.tenant) | \(row.counts.create) | \(row.counts.update) | \(row.counts.delete) |\n" }
+        return out + "\n"
+    }
+
+    /// A plain change list in a collapsible diff block, unindented so `+`, `-` and `~` start the
+    /// line and diff highlighting applies.
+    static func markdownDetails(_ text: String, summary: String) -> String {
+        var out = "<details><summary>\(summary)</summary>\n\n```diff\n"
+        for line in text.split(separator: "\n") {
+            out += (line.hasPrefix("  ") ? String(line.dropFirst(2)) : String(line)) + "\n"
+        }
+        return out + "```\n\n</details>\n"
     }
 
     /// A workflow notice with the totals, and an error per refusal.

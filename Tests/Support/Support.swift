@@ -97,37 +97,11 @@ public struct ClientSandbox {
         try await run(Tools.path("helm")!, arguments)
     }
 
-    /// Runs a program to its end without holding a thread of the cooperative pool while it runs.
+    /// Runs a program to its end in the sandbox without holding a thread of the cooperative pool.
     public func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        // Output goes to files, so neither stream can fill a pipe and stall the other.
-        let outFile = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
-        let errFile = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outFile)
-            try? FileManager.default.removeItem(at: errFile)
-        }
-        let out = try FileHandle(forWritingTo: outFile), err = try FileHandle(forWritingTo: errFile)
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        let (exits, exited) = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in exited.finish() }
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        for await _ in exits {}
-        try out.close()
-        try err.close()
-        return Run(status: process.terminationStatus, stdout: try String(contentsOf: outFile, encoding: .utf8),
-                   stderr: try String(contentsOf: errFile, encoding: .utf8))
+        let outcome = try await ChildProcess.run(executable, arguments, environment: environment, input: Array((stdin ?? "").utf8),
+                                                 workingDirectory: directory.path)
+        return Run(status: outcome.status, stdout: outcome.stdoutText, stderr: outcome.stderrText)
     }
 }
 

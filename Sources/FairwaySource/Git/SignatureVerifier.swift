@@ -1,4 +1,5 @@
 import CLibGit2
+import FairwayCore
 import Foundation
 
 /// How commit signatures are checked: SSH signatures against an allowed-signers file (as
@@ -44,7 +45,7 @@ struct SignatureVerifier {
                 throw GitError(.signature, "commit \(id.hex) is not signed with an SSH key")
             }
             let principals = try Tool.run("ssh-keygen", ["-Y", "find-principals", "-s", sigPath, "-f", allowed])
-            guard principals.status == 0, let principal = principals.output.split(separator: "\n").first else {
+            guard principals.status == 0, let principal = principals.stdoutText.split(separator: "\n").first else {
                 throw GitError(.signature, "commit \(id.hex) is signed by a key that is not in \(allowed)")
             }
             let check = try Tool.run("ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", String(principal), "-n", "git",
@@ -62,28 +63,14 @@ struct SignatureVerifier {
     }
 }
 
-/// Runs a system tool and collects its exit status and standard output.
+/// Runs the system's verification tools through the shared process runner.
 enum Tool {
-    struct Outcome {
-        let status: Int32
-        let output: String
-    }
-
-    static func run(_ name: String, _ arguments: [String], input: String? = nil) throws(GitError) -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        if let input { process.standardInput = FileHandle(forReadingAtPath: input) }
-        do {
-            try process.run()
-        } catch {
-            throw GitError(.unsupported, "cannot run \(name): \(error.localizedDescription)")
+    /// Runs `name` (looked up on PATH) with the file at `input` on standard input.
+    static func run(_ name: String, _ arguments: [String], input: String? = nil) throws(GitError) -> ChildProcess.Outcome {
+        let bytes = input.flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) }
+        switch ChildProcess.runBlocking(name, arguments, input: bytes, timeout: 60) {
+        case let .success(outcome): return outcome
+        case let .failure(error): throw GitError(.unsupported, error.description)
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }
