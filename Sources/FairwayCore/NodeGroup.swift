@@ -17,6 +17,10 @@ public struct NodeGroup: Sendable, Hashable {
     public static let replacementFields = ["instanceTypes", "amiType", "capacityType", "subnets", "nodeRole",
                                            "diskSize", "remoteAccess", "launchTemplate"]
 
+    /// The tag that names the node pool a group belongs to. A replacement group carries another name
+    /// (`<pool>-<hash>`), so the tag, not the name, says which pool it serves.
+    public static let poolTag = "fairway.dev/nodepool"
+
     public init(name: String, sourcePath: String, create: JSONValue, updateConfig: JSONValue) {
         self.name = name
         self.sourcePath = sourcePath

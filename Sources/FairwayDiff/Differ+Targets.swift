@@ -7,11 +7,11 @@ extension Differ {
     public static func addTargets(to plan: inout Plan, desiredNodeGroups: [NodeGroup], liveNodeGroups: [String: JSONValue]?,
                                   desiredReleases: [HelmRelease], liveReleases: [LiveRelease]?, options: DiffOptions) {
         if let live = liveNodeGroups {
-            plan.nodeGroups = NodeGroupDiff.plan(desired: desiredNodeGroups, live: live, prune: options.prune)
-            for group in desiredNodeGroups { plan.bindings.nodeGroups[group.name] = version(of: live[group.name]) }
-            for entry in plan.nodeGroups ?? [] where entry.action == .delete {
-                plan.bindings.nodeGroups[entry.name] = version(of: live[entry.name])
-            }
+            let groups = NodeGroupDiff.reconcile(desired: desiredNodeGroups, live: live, prune: options.prune)
+            plan.nodeGroups = groups.plans
+            // Bound by live name: a pool's group after a replacement is not named like the pool.
+            for pool in groups.absentPools { plan.bindings.nodeGroups[pool] = "" }
+            for name in groups.liveNames { plan.bindings.nodeGroups[name] = version(of: live[name]) }
         }
         if let live = liveReleases {
             plan.releases = ReleaseDiff.plan(desired: desiredReleases, live: live, prune: options.prune)
@@ -35,7 +35,8 @@ extension Differ {
         }
     }
 
-    /// What a node group's binding records: when EKS last modified it ("" when absent).
+    /// What a node group's binding records: when EKS last modified it ("" when absent). Node groups
+    /// are bound by their live names; a desired pool with no live group binds its own name to "".
     static func version(of group: JSONValue?) -> String {
         guard let group else { return "" }
         switch group["modifiedAt"] {

@@ -14,19 +14,31 @@ public enum NodeGroupChange: Sendable, Hashable {
 /// DescribeNodegroup reports it. Lists that are sets to EKS (instance types, subnets, taints)
 /// compare without order; labels and taints the live group has but Git does not are removed.
 public enum NodeGroupDiff {
+    /// One desired group against the live group of the same name (nil when there is none).
     public static func compare(_ desired: NodeGroup, live: JSONValue?) -> NodeGroupChange {
         guard let live else { return .create }
-        let want = desired.create
-        var replacing: [FieldChange] = []
-        for field in NodeGroup.replacementFields {
-            guard let after = want[field] else { continue }
-            let before = live[field]
-            if !sameSet(before, after) { replacing.append(FieldChange(path: field, before: before, after: after)) }
-        }
+        let replacing = replacementChanges(desired, live: live)
         if !replacing.isEmpty { return .replace(fields: replacing) }
+        return inPlaceChange(desired, live: live, liveName: nil)
+    }
 
+    /// The fields EKS cannot change (`NodeGroup.replacementFields`) that differ; empty when the
+    /// live group can be brought to the desired one in place.
+    static func replacementChanges(_ desired: NodeGroup, live: JSONValue) -> [FieldChange] {
+        NodeGroup.replacementFields.compactMap { field in
+            guard let after = desired.create[field] else { return nil }
+            let before = live[field]
+            return sameSet(before, after) ? nil : FieldChange(path: field, before: before, after: after)
+        }
+    }
+
+    /// The UpdateNodegroupConfig request that brings `live` to `desired`, ignoring the fields that
+    /// need a replacement; the request addresses `liveName` (by default the desired name).
+    static func inPlaceChange(_ desired: NodeGroup, live: JSONValue, liveName: String?) -> NodeGroupChange {
+        let want = desired.create
         var fields: [FieldChange] = []
-        var request: JSONObject = [("clusterName", want["clusterName"] ?? .null), ("nodegroupName", want["nodegroupName"] ?? .null)]
+        let name = liveName.map(JSONValue.string) ?? want["nodegroupName"] ?? .null
+        var request: JSONObject = [("clusterName", want["clusterName"] ?? .null), ("nodegroupName", name)]
         let wantScaling = want["scalingConfig"] ?? [:]
         if !sameSet(live["scalingConfig"], wantScaling) {
             fields.append(FieldChange(path: "scalingConfig", before: live["scalingConfig"], after: wantScaling))
@@ -75,59 +87,5 @@ public enum NodeGroupDiff {
         if !added.isEmpty { update["addOrUpdateTaints"] = .array(added) }
         if !removed.isEmpty { update["removeTaints"] = .array(removed) }
         return .object(update)
-    }
-}
-
-/// What happens to one EKS managed node group, with the request bodies an apply sends.
-public struct NodeGroupPlan: Sendable, Hashable {
-    public enum Action: String, Sendable, Codable {
-        case create
-        case update
-        case replace
-        case delete
-    }
-
-    public var name: String
-    public var action: Action
-    public var fields: [FieldChange]
-    /// CreateNodegroup body (create and replace).
-    public var create: JSONValue?
-    /// UpdateNodegroupConfig body (update).
-    public var update: JSONValue?
-    /// The node pool document it comes from (nil for deletions).
-    public var sourcePath: String?
-}
-
-extension NodeGroupDiff {
-    /// Plans every desired group against the live ones (DescribeNodegroup bodies by name); groups
-    /// that carry Fairway's ownership tag and are gone from Git are deleted when pruning.
-    public static func plan(desired: [NodeGroup], live: [String: JSONValue], prune: Bool) -> [NodeGroupPlan] {
-        var plans: [NodeGroupPlan] = []
-        for group in desired {
-            switch compare(group, live: live[group.name]) {
-            case .unchanged: continue
-            case .create:
-                plans.append(NodeGroupPlan(name: group.name, action: .create, fields: [], create: group.create,
-                                           sourcePath: group.sourcePath))
-            case let .update(request, fields):
-                plans.append(NodeGroupPlan(name: group.name, action: .update, fields: fields, update: request,
-                                           sourcePath: group.sourcePath))
-            case let .replace(fields):
-                plans.append(NodeGroupPlan(name: group.name, action: .replace, fields: fields, create: group.create,
-                                           sourcePath: group.sourcePath))
-            }
-        }
-        if prune {
-            let wanted = Set(desired.map(\.name))
-            for (name, body) in live where !wanted.contains(name) && isOwned(body) {
-                plans.append(NodeGroupPlan(name: name, action: .delete, fields: []))
-            }
-        }
-        return plans.sorted { $0.name < $1.name }
-    }
-
-    /// True when the live group carries Fairway's ownership tag.
-    public static func isOwned(_ body: JSONValue) -> Bool {
-        body["tags"]?[Ownership.managedByLabel]?.stringValue == Ownership.managedByValue
     }
 }

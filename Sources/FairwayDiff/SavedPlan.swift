@@ -55,7 +55,7 @@ public struct SavedPlan: Sendable, Equatable {
             add(change.desired)
         }
         for group in plan.nodeGroups ?? [] {
-            add("nodegroup \(group.action.rawValue) \(group.name)")
+            add("nodegroup \(group.action.rawValue) \(group.name) \(group.liveName ?? "")")
             add(group.create)
             add(group.update)
         }
@@ -63,7 +63,7 @@ public struct SavedPlan: Sendable, Equatable {
             add("release \(release.action.rawValue) \(release.id) \(release.desired?.chart ?? "") \(release.desired?.version ?? "")")
             add(release.desired?.values)
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return hash.finalize().hex
     }
 
     /// Why `current` (computed now from the recorded source and the live state) is not the plan
@@ -151,6 +151,11 @@ public struct SavedPlan: Sendable, Equatable {
         saved.desiredDigest = digest
         return saved
     }
+}
+
+extension SHA256.Digest {
+    /// The digest in lowercase hexadecimal.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 extension SavedPlan {

@@ -24,7 +24,7 @@ struct NodeGroupRenderer {
             ("tags", .object(JSONObject([
                 (Ownership.managedByLabel, .string(Ownership.managedByValue)),
                 (Ownership.sourceAnnotation, .string(pool.path)),
-                ("fairway.dev/nodepool", .string(pool.name)),
+                (NodeGroup.poolTag, .string(pool.name)),
             ]))),
             ("capacityType", .string(Self.capacityType(spec.instances))),
             ("updateConfig", ["maxUnavailable": 1]),

@@ -26,12 +26,8 @@ extension PlanView {
         if let groups = plan.nodeGroups, !groups.isEmpty {
             out += style.bold("EKS managed node groups") + "\n"
             for group in groups {
-                switch group.action {
-                case .create: out += "  " + style.green("+ nodegroup/\(group.name)") + "\n"
-                case .delete: out += "  " + style.red("- nodegroup/\(group.name)") + "\n"
-                case .update: out += "  " + style.yellow("~ nodegroup/\(group.name)") + " (in place)\n"
-                case .replace: out += "  " + style.red("-/+ nodegroup/\(group.name)") + " (replaced: a new group, then the old one removed)\n"
-                }
+                out += "  " + nodeGroupLine(group, style: style) + "\n"
+                if let note = group.note { out += "      " + style.yellow(note) + "\n" }
                 out += fieldLines(group.fields, indent: "      ", style: style)
             }
             out += "\n"
@@ -61,6 +57,22 @@ extension PlanView {
         return out
     }
 
+    /// A node group's headline, by the EKS group it acts on (or creates), naming the node pool when
+    /// that group is named otherwise (after a replacement).
+    static func nodeGroupLine(_ group: NodeGroupPlan, style: Style) -> String {
+        let live = group.liveName ?? group.name
+        let pool = live == group.name ? "" : "node pool \(group.name), "
+        switch group.action {
+        case .create: return style.green("+ nodegroup/\(group.newName ?? group.name)")
+        case .delete: return style.red("- nodegroup/\(live)")
+        case .update: return style.yellow("~ nodegroup/\(live)") + " (\(pool)in place)"
+        case .replace:
+            let changed = group.fields.map(\.path).joined(separator: ", ")
+            return style.red("-/+ nodegroup/\(live)") + " (\(pool)replaced by \(group.newName ?? "a new group"): \(changed) changed; "
+                + "the old group is deleted once the new one is active)"
+        }
+    }
+
     /// "2 node groups (1 to create, 1 to update)" style totals for node groups and releases.
     static func targetSummary(_ plan: Plan) -> [String] {
         var parts: [String] = []
@@ -84,7 +96,13 @@ extension PlanView {
     static func targetsJSON(_ plan: Plan) -> [(String, JSONValue)] {
         [
             ("nodeGroups", plan.nodeGroups.map { groups in
-                .array(groups.map { ["name": .string($0.name), "action": .string($0.action.rawValue), "fields": fieldsJSON($0.fields)] })
+                .array(groups.map {
+                    [
+                        "name": .string($0.name), "action": .string($0.action.rawValue),
+                        "liveName": $0.liveName.map(JSONValue.string) ?? .null, "newName": $0.newName.map(JSONValue.string) ?? .null,
+                        "note": $0.note.map(JSONValue.string) ?? .null, "fields": fieldsJSON($0.fields),
+                    ]
+                })
             } ?? .null),
             ("releases", plan.releases.map { releases in
                 .array(releases.map {
