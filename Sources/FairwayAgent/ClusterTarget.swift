@@ -73,7 +73,9 @@ public final class ClusterTarget: LiveTarget {
         let bodies = try await withBoundedConcurrency(names, limit: 8) { name in
             try await client.describeNodegroup(cluster: clusterName, nodegroup: name)
         }
-        return Dictionary(zip(names, bodies), uniquingKeysWith: { first, _ in first })
+        // A group EKS is already deleting is on its way out: neither kept, nor deleted again.
+        let live = zip(names, bodies).filter { $0.1["status"]?.stringValue != "DELETING" }
+        return Dictionary(live.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func readReleases() async throws -> [LiveRelease]? {

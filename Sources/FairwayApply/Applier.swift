@@ -3,49 +3,14 @@ import FairwayDiff
 import FairwayLive
 import Logging
 
-/// FairwayApply carries out a `Plan` against live state, in the plan's order, and reports what
-/// was done. It refuses plans that may not be applied (refusals, stale serial); on the first failure
-/// it stops and reports what was done and what was not, so that running again converges.
+/// FairwayApply carries out a `Plan`: against the local state (`Applier`) or a cluster
+/// (`ClusterApplier`), in order, and reports what was done. It refuses plans that may not be applied;
+/// on the first failure it stops and reports what was done and what was not, so that running again
+/// converges.
 
-/// The outcome of one change.
-public struct AppliedChange: Sendable, Hashable, Codable {
-    public enum Outcome: String, Sendable, Codable {
-        case applied
-        case failed
-        case skipped
-    }
-
-    public var action: Change.Action
-    public var key: ObjectKey
-    public var outcome: Outcome
-    public var error: String?
-}
-
-/// What an apply did.
-public struct ApplyReport: Sendable, Hashable, Codable {
-    public var revision: String
-    public var results: [AppliedChange]
-
-    public init(revision: String, results: [AppliedChange]) {
-        self.revision = revision
-        self.results = results
-    }
-
-    public var succeeded: Bool { !results.contains { $0.outcome != .applied } }
-    public var appliedCount: Int { results.count(where: { $0.outcome == .applied }) }
-    public var failed: AppliedChange? { results.first { $0.outcome == .failed } }
-    public var skippedCount: Int { results.count(where: { $0.outcome == .skipped }) }
-}
-
-/// Why an apply did not start.
-public struct ApplyRefusal: Error, Sendable, CustomStringConvertible {
-    public let reasons: [String]
-    public var description: String { reasons.joined(separator: "; ") }
-}
-
-/// Applies plans to a `LiveStateWriter`.
+/// Applies plans to a `LiveStateWriter` (the local state).
 public struct Applier: Sendable {
-    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ change: Change) -> Void
+    public typealias Progress = @Sendable (ApplyProgress) -> Void
 
     let logger: Logger
 
@@ -94,7 +59,8 @@ public struct Applier: Sendable {
                     "error.code": "\(error.code.rawValue)",
                 ])
             }
-            progress?(index + 1, plan.changes.count, change)
+            progress?(ApplyProgress(done: index + 1, total: plan.changes.count, step: "\(change.action.rawValue) \(change.key)",
+                                    outcome: results.last?.outcome ?? .skipped))
         }
         let flushFailure = flush(state, &results, unflushed: unflushed)
         if failure == nil, flushFailure == nil {

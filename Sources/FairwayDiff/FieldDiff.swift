@@ -22,24 +22,30 @@ enum FieldDiff {
         /// No record of managers (the local state): every live field is Fairway's.
         case everything
         case fields(ManagedFieldSet)
+        /// Below a field owned as a whole (an atomic list or map, such as KubeRay's worker groups):
+        /// what Git sets is compared, but a field only the live object has may be a default the server
+        /// filled in inside the owned value, so it is not drift. Applying replaces the whole value, so
+        /// such a field goes with the next change to it.
+        case atomic
         case nothing
 
         func member(_ key: String) -> Owned {
             guard case let .fields(set) = self else { return self }
-            // A field owned as a leaf is owned atomically, with everything below it.
-            if set.node.isEmpty { return .everything }
+            if set.node.isEmpty { return .atomic }
             return set.member(key).map(Owned.fields) ?? .nothing
         }
 
         func item(_ item: JSONValue, at index: Int) -> Owned {
             guard case let .fields(set) = self else { return self }
-            if set.node.isEmpty { return .everything }
+            if set.node.isEmpty { return .atomic }
             return set.item(item, at: index).map(Owned.fields) ?? .nothing
         }
 
         var isOwned: Bool {
-            if case .nothing = self { return false }
-            return true
+            switch self {
+            case .everything, .fields: true
+            case .atomic, .nothing: false
+            }
         }
     }
 

@@ -2,8 +2,8 @@ import FairwayCore
 import FairwayModel
 
 /// Renders the add-ons pinned in cluster.yaml as Helm releases: the values Fairway computes from the
-/// rest of the repository, with the add-on's own `values` merged over them. Releases come in install
-/// order; an add-on that cluster.yaml does not pin is not rendered.
+/// rest of the repository, with the add-on's own `values` merged over them. Releases name the
+/// releases they depend on (`dependsOn`), which apply installs first; an add-on that cluster.yaml does not pin is not rendered.
 struct HelmRenderer {
     let platform: Platform
 
@@ -15,10 +15,12 @@ struct HelmRenderer {
         let path = cluster.path
         var releases: [HelmRelease] = []
         if let kueue = addons.kueue {
+            // Kueue's RayJob and RayCluster integrations need the Ray CRDs the operator's chart brings.
             releases.append(HelmRelease(
                 name: "kueue", namespace: "kueue-system", chart: "kueue", repository: "oci://registry.k8s.io/kueue/charts",
                 version: kueue.version, values: KueueValues(platform: platform).values.merging(kueue.values ?? [:]),
-                sourcePath: path, sensitiveValues: kueue.sensitiveValues ?? []))
+                sourcePath: path, dependsOn: addons.kuberayOperator == nil ? [] : ["kuberay-operator"],
+                sensitiveValues: kueue.sensitiveValues ?? []))
         }
         if let kuberay = addons.kuberayOperator {
             releases.append(HelmRelease(

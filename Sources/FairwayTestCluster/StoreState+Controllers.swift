@@ -2,7 +2,7 @@ import FairwayCore
 
 /// The status controllers would write, written at once so clients that wait see objects become
 /// ready: namespaces active, CRDs established, and (unless turned off) workloads fully rolled out,
-/// pods running and claims bound. Derived from the object alone, so a dry run shows the same status.
+/// Ray clusters ready, pods running and claims bound. Derived from the object alone, so a dry run shows the same status.
 extension StoreState {
     mutating func writeControllerStatus(_ resource: ResourceType, _ object: inout JSONObject) {
         let since = object.metadata["creationTimestamp"] ?? .string(Timestamp.now())
@@ -59,6 +59,15 @@ extension StoreState {
                 ("conditions", [condition("Initialized", "Initialized"), condition("Ready", "Ready"),
                                 condition("ContainersReady", "ContainersReady"), condition("PodScheduled", "PodScheduled")]),
             ])
+        case ("ray.io", "RayCluster"):
+            // As the KubeRay operator reports it: suspended while Kueue holds it, ready otherwise.
+            let suspended = object["spec"]?["suspend"] == .bool(true)
+            var status: JSONObject = [("state", suspended ? "suspended" : "ready"), ("observedGeneration", generation)]
+            if !suspended {
+                status["conditions"] = [condition("RayClusterProvisioned", "AllPodRunningAndReadyFirstTime"),
+                                        condition("HeadPodReady", "HeadPodRunningAndReady")]
+            }
+            object["status"] = .object(status)
         case ("", "PersistentVolumeClaim"):
             object["status"] = .object([("phase", "Bound")])
         case ("", "Service") where object["spec"]?["type"] == "LoadBalancer":

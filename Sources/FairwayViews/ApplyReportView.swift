@@ -5,18 +5,33 @@ import FairwayCore
 public enum ApplyReportView {
     public static func text(_ report: ApplyReport, style: Style) -> String {
         var out = ""
-        if let failed = report.failed {
-            out += style.red("Apply failed") + " at \(failed.key): \(failed.error ?? "unknown error")\n"
-            out += "\(report.appliedCount) change(s) applied, \(report.skippedCount) not attempted; run apply again to converge.\n"
+        let took = report.seconds.map { " in " + String(format: "%.1f s", $0) } ?? ""
+        if report.succeeded {
+            out += style.green("Apply complete.") + " \(report.appliedCount) change(s) applied\(took) (revision \(report.revision)).\n"
         } else {
-            out += style.green("Apply complete.") + " \(report.appliedCount) change(s) applied (revision \(report.revision)).\n"
+            out += style.red("Apply failed.") + " \(report.appliedCount) applied, \(report.failedCount) failed, "
+                + "\(report.skippedCount) not attempted\(took) (revision \(report.revision)). Nothing else was changed; "
+                + "run apply again to converge.\n"
         }
+        for result in report.results where result.outcome == .failed {
+            out += "  " + style.red("✘") + " \(result.action) \(result.subject): \(result.error ?? "unknown error")\n"
+            for conflict in result.conflicts.prefix(20) {
+                out += "      \(conflict.field) is owned by \(conflict.manager)\n"
+            }
+        }
+        // Node groups and releases are few and slow: say how each ended.
+        for result in report.results where result.outcome == .applied && result.key == nil {
+            out += "  " + style.green("✔") + " \(result.action) \(result.subject)" + (result.health.map { ": \($0)" } ?? "") + "\n"
+        }
+        let waited = report.results.filter { $0.outcome == .applied && $0.key != nil && $0.health != nil }
+        if !waited.isEmpty { out += "  \(waited.count) object(s) became ready (CRDs established, workloads available).\n" }
         return out
     }
 
-    /// One line per change, for terminals without a progress bar and for logs.
-    public static func progressLine(done: Int, total: Int, action: String, key: ObjectKey) -> String {
-        "[\(done)/\(total)] \(action) \(key)\n"
+    /// One line per step, for terminals without a progress bar and for logs.
+    public static func progressLine(_ progress: ApplyProgress) -> String {
+        let mark = progress.outcome == .failed ? " FAILED" : ""
+        return "[\(progress.done)/\(progress.total)] \(progress.step)\(mark)\n"
     }
 
     /// The document `fairway apply --output json` prints.
@@ -26,14 +41,29 @@ public enum ApplyReportView {
             "revision": .string(report.revision),
             "succeeded": .bool(report.succeeded),
             "applied": .int(Int64(report.appliedCount)),
+            "failed": .int(Int64(report.failedCount)),
             "skipped": .int(Int64(report.skippedCount)),
-            "results": .array(report.results.map { r in
-                var o = PlanView.keyJSON(r.key).objectValue ?? JSONObject()
-                o["action"] = .string(r.action.rawValue)
-                o["outcome"] = .string(r.outcome.rawValue)
-                o["error"] = r.error.map { .string($0) } ?? .null
-                return .object(o)
-            }),
+            "seconds": report.seconds.map { .double(($0 * 1000).rounded() / 1000) } ?? .null,
+            "results": .array(report.results.map(resultJSON)),
         ]
+    }
+
+    static func resultJSON(_ r: AppliedChange) -> JSONValue {
+        var o: JSONObject
+        switch r.subject {
+        case let .object(key): o = PlanView.keyJSON(key).objectValue ?? JSONObject()
+        case let .nodeGroup(name): o = [("nodeGroup", .string(name))]
+        case let .release(id): o = [("release", .string(id))]
+        }
+        o["action"] = .string(r.action)
+        o["outcome"] = .string(r.outcome.rawValue)
+        o["error"] = r.error.map { .string($0) } ?? .null
+        if !r.conflicts.isEmpty {
+            o["conflicts"] = .array(r.conflicts.map { ["manager": .string($0.manager), "field": .string($0.field)] })
+        }
+        if let health = r.health { o["health"] = .string(health) }
+        if let stage = r.stage { o["stage"] = .string(stage) }
+        if let seconds = r.seconds { o["seconds"] = .double((seconds * 1000).rounded() / 1000) }
+        return .object(o)
     }
 }

@@ -15,11 +15,17 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Plan and apply the repository's desired state, or apply a saved plan.",
         discussion: """
-            Nothing is changed when the repository has any error. The state is locked for the whole run, \
-            so two applies never interleave. Given a FILE saved by `fairway plan --out`, the plan's commit is \
-            rendered again and the live state read again; the apply is refused when anything moved since \
-            the plan was made, and otherwise goes ahead without asking (the plan was reviewed). Exit codes: \
-            0 applied (or nothing to do), 1 error, refusal, stale plan or cancel.
+            Nothing is changed when the repository has any error: in particular nothing is ever pruned. \
+            The target is the local state (--state, locked for the whole run) or a cluster (--kubeconfig, \
+            --context or --in-cluster): its objects by server-side apply as field manager `fairway`, its EKS \
+            managed node groups and its Helm releases, in stages: CRDs and namespaces, node groups, releases \
+            (by dependency), cluster-scoped objects, namespaced objects, workloads, then deletions. Each stage \
+            waits for readiness (CRDs established, Deployments available, Ray clusters ready, node groups \
+            ACTIVE); the first failure stops the apply, and running it again converges. Given a FILE saved by \
+            `fairway plan --out`, the plan's commit is rendered again and the live state read again; the apply \
+            is refused when anything moved since the plan was made, and otherwise goes ahead without asking \
+            (the plan was reviewed). Exit codes: 0 applied (or nothing to do), 1 error, refusal, stale plan, \
+            failed step or cancel.
             """
     )
 
@@ -30,12 +36,9 @@ struct ApplyCommand: AsyncParsableCommand {
     var autoApprove = false
 
     @OptionGroup var deletionGuard: DeletionGuardOptions
+    @OptionGroup var cluster: ClusterApplyOptions
 
     func run() async throws {
-        if target.isCluster {
-            Terminal.printError("error: applying to a cluster is not available in this version; use `fairway plan` against it")
-            throw ExitCode(1)
-        }
         var source = repository.source
         var saved: SavedPlan?
         if let path = source.path, FileIO.exists(path), !FileIO.isDirectory(path) {
@@ -43,6 +46,15 @@ struct ApplyCommand: AsyncParsableCommand {
             source = try plan.sourceOptions(from: source)
             saved = plan
         }
+        if target.isCluster {
+            try await applyToCluster(source, saved: saved)
+        } else {
+            try applyToLocalState(source, saved: saved)
+        }
+    }
+
+    /// The local state: planned and applied under its lock.
+    private func applyToLocalState(_ source: SourceOptions, saved: SavedPlan?) throws {
         let evaluation = try Run.evaluate(source)
         guard evaluation.isValid else { try Run.failInvalid(evaluation, output: repository.output) }
         let style = Style(colored: Terminal.colored)
@@ -71,7 +83,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
                 return
             }
-            if !autoApprove && saved == nil { try confirm(plan) }
+            if !autoApprove && saved == nil { try confirm(plan, target: target.state) }
             report = try Applier(logger: Logger(label: "fairway.apply")).apply(plan, to: locked,
                                                                                progress: ProgressPrinter.make())
         } catch let error as ExitCode {
@@ -86,6 +98,11 @@ struct ApplyCommand: AsyncParsableCommand {
             Terminal.printError("error: apply refused: \(error)")
             throw ExitCode(1)
         }
+        try finish(report, style: style)
+    }
+
+    /// Prints the report as asked; exits 1 when any step failed.
+    func finish(_ report: ApplyReport, style: Style) throws {
         switch repository.output {
         case .json: print(JSONWriter.string(ApplyReportView.json(report), pretty: true), terminator: "")
         case .text: print(ApplyReportView.text(report, style: style), terminator: "")
@@ -93,7 +110,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if !report.succeeded { throw ExitCode(1) }
     }
 
-    private func loadPlan(_ path: String) throws -> SavedPlan {
+    func loadPlan(_ path: String) throws -> SavedPlan {
         do {
             return try SavedPlan.parse(try FileIO.readAll(path), path: path)
         } catch let error as SavedPlanError {
@@ -105,7 +122,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// Refuses a saved plan made for another target, or one the live state or repository moved away from.
-    private func check(_ saved: SavedPlan, against plan: Plan, targetName: String) throws {
+    func check(_ saved: SavedPlan, against plan: Plan, targetName: String) throws {
         var reasons: [String] = []
         if saved.target != targetName { reasons.append("the plan was made for \(saved.target), not \(targetName)") }
         reasons += saved.staleness(of: plan)
@@ -117,8 +134,10 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
-    private func confirm(_ plan: Plan) throws {
-        Terminal.printError("Apply \(plan.counts.total) change(s) to \(target.state)? Only 'yes' is accepted.")
+    /// Asks on standard input; anything but `yes` (and end of input) cancels.
+    func confirm(_ plan: Plan, target: String) throws {
+        let count = plan.counts.total + (plan.nodeGroups ?? []).count + (plan.releases ?? []).count
+        Terminal.printError("Apply \(count) change(s) to \(target)? Only 'yes' is accepted.")
         Terminal.writeError("Enter a value: ")
         guard let answer = readLine(), answer.trimmingCharacters(in: .whitespaces) == "yes" else {
             Terminal.printError("Apply cancelled; nothing was changed.")

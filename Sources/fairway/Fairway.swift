@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// The `fairway` command line: validate, plan, apply, render and schema, one type per file.
 @main
@@ -14,6 +16,7 @@ struct Fairway: AsyncParsableCommand {
     /// Runs the command; a usage error exits 1 (not ArgumentParser's 64), so every error is 1 and
     /// `plan --detailed-exitcode` keeps its 0/1/2 contract.
     static func main() async {
+        bootstrapLogging()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -27,6 +30,18 @@ struct Fairway: AsyncParsableCommand {
                 exit(withError: ExitCode(1))
             }
             exit(withError: error)
+        }
+    }
+
+    /// Logs go to standard error, never standard output (which carries the JSON documents). The
+    /// command line reports through its own output, so logs are off unless FAIRWAY_LOG_LEVEL
+    /// (trace, debug, info, notice, warning, error) asks for them.
+    static func bootstrapLogging() {
+        let level = ProcessInfo.processInfo.environment["FAIRWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
         }
     }
 }

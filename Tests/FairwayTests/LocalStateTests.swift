@@ -207,9 +207,9 @@ import FairwayDiff
             let first = try Self.plan(Self.desired, against: locked, revision: "r1")
             #expect(first.counts.create == 3)
             let calls = Counter()
-            let report = try Self.applier.apply(first, to: locked) { done, total, _ in calls.add(done, total) }
+            let report = try Self.applier.apply(first, to: locked) { calls.add($0.done, $0.total) }
             #expect(report.succeeded && report.appliedCount == 3 && report.skippedCount == 0 && report.failed == nil)
-            #expect(report.results.map(\.key) == first.changes.map(\.key))
+            #expect(report.results.compactMap(\.key) == first.changes.map(\.key))
             #expect(report.revision == "r1")
             #expect(calls.values == [(1, 3), (2, 3), (3, 3)].map { [$0.0, $0.1] })
             #expect(try locked.serial() == 1)

@@ -49,8 +49,10 @@ extension HelmClient {
     }
 
     /// The release label that marks a release as Fairway's (`helm list --selector` finds them), so
-    /// a release gone from Git is uninstalled only when Fairway installed it.
-    public static let ownershipLabel = "\(Ownership.managedByLabel)=\(Ownership.managedByValue)"
+    /// a release gone from Git is uninstalled only when Fairway installed it. helm puts release labels
+    /// on its storage Secret too, so it must not be the objects' ownership label: Fairway would then
+    /// take helm's storage for its own objects and prune it.
+    public static let ownershipLabel = "fairway.dev/release-owner=fairway"
 
     /// Uninstalls the release and waits until its resources are gone (up to `timeout`).
     /// Throws `releaseNotFound` when there is no such release.

@@ -83,8 +83,11 @@ extension KubernetesClient {
     /// Server-side apply: sends the manifest as the intent of `fieldManager` and returns the object
     /// as the server stored it (or, with `dryRun`, would have). An apply that changes nothing leaves
     /// the resourceVersion as it was. Fields another manager owns make a 409 whose
-    /// `KubernetesError.conflicts` names them, unless `force` takes them over.
-    public func apply(_ manifest: Manifest, fieldManager: String, force: Bool = false, dryRun: Bool = false) async throws -> Manifest {
+    /// `KubernetesError.conflicts` names them, unless `force` takes them over. With `returning` false
+    /// the answer is not decoded and `manifest` itself is returned (bulk applies that only need to
+    /// know the write succeeded).
+    public func apply(_ manifest: Manifest, fieldManager: String, force: Bool = false, dryRun: Bool = false,
+                      returning: Bool = true) async throws -> Manifest {
         let key = manifest.key
         let resource = try await resource(for: GroupVersionKind(key), key: key)
         let path = resource.path(namespace: key.namespace ?? connection.namespace, name: key.name)
@@ -95,6 +98,7 @@ extension KubernetesClient {
         let response = try await send(KubeRequest(
             method: .PATCH, path: path, query: query, body: JSONWriter.bytes(manifest.body),
             contentType: "application/apply-patch+yaml", key: key))
+        guard returning else { return manifest }
         return try self.manifest(try decode(response.body, path: path, key: key), resource: resource, path: path)
     }
 

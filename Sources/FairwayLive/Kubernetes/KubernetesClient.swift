@@ -71,6 +71,8 @@ public final class KubernetesClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(Int64(options.connectTimeout * 1000)))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // As many connections as requests in flight (the pool's default is 8).
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, options.concurrency)
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
         var baseURL = connection.server

@@ -1,0 +1,183 @@
+import FairwayCore
+import FairwayDiff
+
+/// Where a step sits in apply order: phase, then wave, then kind rank, then name. Ordering is data:
+/// this value alone decides it. Steps with the same phase and wave form one stage: they start in
+/// this order and run concurrently, and the next stage starts when the whole stage is done. Kinds
+/// within a phase refer to each other only by name (a RoleBinding to its Role, a LocalQueue to its
+/// ClusterQueue), which the API does not resolve on write, so they need not wait for each other.
+public struct ApplyOrder: Sendable, Hashable, Comparable {
+    /// The phases of an apply, in order.
+    public enum Phase: Int, Sendable, CaseIterable, Comparable {
+        /// CustomResourceDefinitions and Namespaces, waited on until established.
+        case definitions
+        /// EKS managed node groups created, updated or replaced (before the pools and queues that use them).
+        case nodeGroups
+        /// Helm releases installed or upgraded, in waves of their dependencies (before objects of their kinds).
+        case releases
+        /// Cluster-scoped objects: priority classes, Kueue flavors and queues, Karpenter pools, RBAC.
+        case clusterPolicy
+        /// Namespaced configuration: service accounts, quotas, roles, network policies, local queues.
+        case namespaced
+        /// Workloads: Deployments and Ray clusters, jobs and services, waited on until ready.
+        case workloads
+        /// Deletions: objects in reverse kind order, then releases, then node groups.
+        case prune
+
+        public static func < (a: Phase, b: Phase) -> Bool { a.rawValue < b.rawValue }
+
+        public var name: String {
+            switch self {
+            case .definitions: "definitions"
+            case .nodeGroups: "node groups"
+            case .releases: "releases"
+            case .clusterPolicy: "cluster policy"
+            case .namespaced: "namespaced"
+            case .workloads: "workloads"
+            case .prune: "prune"
+            }
+        }
+    }
+
+    public var phase: Phase
+    public var wave: Int
+    public var rank: Int
+    public var name: String
+
+    public init(phase: Phase, wave: Int = 0, rank: Int = 0, name: String) {
+        self.phase = phase
+        self.wave = wave
+        self.rank = rank
+        self.name = name
+    }
+
+    public static func < (a: ApplyOrder, b: ApplyOrder) -> Bool {
+        (a.phase.rawValue, a.wave, a.rank, a.name) < (b.phase.rawValue, b.wave, b.rank, b.name)
+    }
+
+    /// The stage this step runs in: steps sharing it run concurrently.
+    var stage: StageKey { StageKey(phase: phase, wave: wave) }
+
+    struct StageKey: Hashable {
+        var phase: Phase
+        var wave: Int
+    }
+}
+
+/// One thing an apply does: an object written or deleted, a node group changed, a release changed.
+public struct ApplyStep: Sendable {
+    public enum Work: Sendable {
+        case object(Change)
+        case nodeGroup(NodeGroupPlan)
+        case release(ReleasePlan)
+    }
+
+    public var work: Work
+    public var order: ApplyOrder
+
+    public var subject: AppliedChange.Subject {
+        switch work {
+        case let .object(change): .object(change.key)
+        case let .nodeGroup(group): .nodeGroup(group.name)
+        case let .release(release): .release(release.id)
+        }
+    }
+
+    public var action: String {
+        switch work {
+        case let .object(change): change.action.rawValue
+        case let .nodeGroup(group): group.action.rawValue
+        case let .release(release): release.action.rawValue
+        }
+    }
+
+    /// `create ConfigMap/research/x`, `install release kueue-system/kueue`.
+    public var label: String { "\(action) \(subject)" }
+}
+
+/// A group of steps that run together, after every earlier stage succeeded.
+public struct ApplyStage: Sendable {
+    public var phase: ApplyOrder.Phase
+    public var wave: Int
+    public var steps: [ApplyStep]
+
+    /// `definitions`, `releases wave 2`, `prune`.
+    public var name: String { wave > 0 && phase != .prune ? "\(phase.name) wave \(wave)" : phase.name }
+}
+
+/// Turns a plan into stages.
+public enum ApplySchedule {
+    /// Kinds whose objects are workloads (applied last, waited on until ready).
+    public static let workloadKinds: Set<String> = [
+        "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "RayCluster", "RayService", "RayJob", "RayCronJob",
+    ]
+
+    /// Every change of the plan as steps, grouped into stages in apply order.
+    public static func stages(for plan: Plan) -> [ApplyStage] {
+        var steps: [ApplyStep] = plan.changes.map { ApplyStep(work: .object($0), order: order(of: $0)) }
+        let releases = plan.releases ?? []
+        let depth = releaseDepths(releases.compactMap(\.desired))
+        let deepest = depth.values.max() ?? 0
+        for release in releases {
+            let level = depth[release.name] ?? 0
+            let order = release.action == .uninstall
+                // Dependents go first: the reverse of the install waves, after every object deletion.
+                ? ApplyOrder(phase: .prune, wave: 1 + deepest - level, name: release.id)
+                : ApplyOrder(phase: .releases, wave: level, name: release.id)
+            steps.append(ApplyStep(work: .release(release), order: order))
+        }
+        for group in plan.nodeGroups ?? [] {
+            // Node groups go after the pools, queues and releases that use them are gone.
+            let order = group.action == .delete
+                ? ApplyOrder(phase: .prune, wave: deepest + 2, name: group.name)
+                : ApplyOrder(phase: .nodeGroups, name: group.name)
+            steps.append(ApplyStep(work: .nodeGroup(group), order: order))
+        }
+        steps.sort { $0.order < $1.order }
+        var stages: [ApplyStage] = []
+        var current: ApplyOrder.StageKey?
+        for step in steps {
+            if step.order.stage != current {
+                stages.append(ApplyStage(phase: step.order.phase, wave: step.order.wave, steps: []))
+                current = step.order.stage
+            }
+            stages[stages.count - 1].steps.append(step)
+        }
+        return stages
+    }
+
+    /// The order of one object change: its phase by kind and scope; deletions in reverse kind order.
+    static func order(of change: Change) -> ApplyOrder {
+        let key = change.key
+        let rank = KindOrder.rank(of: key.kind)
+        let name = "\(key.namespace ?? "")/\(key.name)"
+        if change.action == .delete { return ApplyOrder(phase: .prune, rank: KindOrder.table.count - rank, name: name) }
+        let phase: ApplyOrder.Phase
+        if key.kind == "CustomResourceDefinition" || key.kind == "Namespace" {
+            phase = .definitions
+        } else if workloadKinds.contains(key.kind) {
+            phase = .workloads
+        } else if key.namespace == nil {
+            phase = .clusterPolicy
+        } else {
+            phase = .namespaced
+        }
+        return ApplyOrder(phase: phase, rank: rank, name: name)
+    }
+
+    /// Each release's wave: 0 without dependencies, else one more than its deepest dependency.
+    /// Dependencies on releases not in the list are ignored; a cycle is broken where it is found.
+    static func releaseDepths(_ releases: [HelmRelease]) -> [String: Int] {
+        let byName = Dictionary(releases.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var depth: [String: Int] = [:]
+        func visit(_ name: String, _ path: Set<String>) -> Int {
+            if let known = depth[name] { return known }
+            guard let release = byName[name], !path.contains(name) else { return -1 }
+            let level = 1 + (release.dependsOn.map { visit($0, path.union([name])) }.max() ?? -1)
+            depth[name] = level
+            return level
+        }
+        for release in releases { _ = visit(release.name, []) }
+        return depth
+    }
+}

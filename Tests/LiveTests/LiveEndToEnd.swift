@@ -1,0 +1,5 @@
+import Testing
+
+/// The end-to-end suites, each of which starts a cluster process, moto_server and helm: run one at a
+/// time, so two of them never compete for the machine (or for ports) at once.
+@Suite(.serialized) enum LiveEndToEnd {}
