@@ -10,9 +10,7 @@ extension ClusterTarget {
     public func applier(for evaluation: Evaluation, options: ClusterApplier.Options, charts: String? = nil,
                         logger: Logger) -> ClusterApplier {
         var groups: EKSNodeGroups?
-        if let eks, let spec = evaluation.platform.cluster?.spec {
-            let client = EKSClient(region: eks.region ?? spec.aws.region, endpoint: eks.endpoint, credentials: eks.credentials,
-                                   transport: eks.transport)
+        if let spec = evaluation.platform.cluster?.spec, let client = eksClient(for: spec) {
             groups = EKSNodeGroups(client: client, cluster: spec.eks.clusterName)
         }
         return ClusterApplier(objects: KubernetesObjects(client: kubernetes), nodeGroups: groups,

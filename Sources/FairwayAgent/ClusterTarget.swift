@@ -65,9 +65,7 @@ public final class ClusterTarget: LiveTarget {
 
     /// DescribeNodegroup of every node group of the cluster, by name; nil without EKS access.
     private func readNodeGroups(cluster: ClusterSpec?) async throws -> [String: JSONValue]? {
-        guard let eks, let spec = cluster else { return nil }
-        let region = eks.region ?? spec.aws.region
-        let client = EKSClient(region: region, endpoint: eks.endpoint, credentials: eks.credentials, transport: eks.transport)
+        guard let spec = cluster, let client = eksClient(for: spec) else { return nil }
         let clusterName = spec.eks.clusterName
         let names = try await client.listNodegroups(cluster: clusterName)
         let bodies = try await withBoundedConcurrency(names, limit: 8) { name in
@@ -76,6 +74,13 @@ public final class ClusterTarget: LiveTarget {
         // A group EKS is already deleting is on its way out: neither kept, nor deleted again.
         let live = zip(names, bodies).filter { $0.1["status"]?.stringValue != "DELETING" }
         return Dictionary(live.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The EKS client for cluster.yaml's cluster (its region unless one was given); nil without EKS access.
+    func eksClient(for spec: ClusterSpec) -> EKSClient? {
+        guard let eks else { return nil }
+        return EKSClient(region: eks.region ?? spec.aws.region, endpoint: eks.endpoint, credentials: eks.credentials,
+                         transport: eks.transport)
     }
 
     private func readReleases() async throws -> [LiveRelease]? {

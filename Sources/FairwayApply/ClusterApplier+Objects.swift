@@ -54,7 +54,7 @@ extension ClusterApplier {
             case let .failed(reason)?: throw StepFailure("\(key) is not healthy: \(reason)")
             case let .progressing(reason)?:
                 guard ContinuousClock.now < deadline else {
-                    throw StepFailure("\(key) was not ready within \(options.timeout.shortText): \(reason)")
+                    throw StepFailure("\(key) was not ready within \(options.timeout.goSeconds): \(reason)")
                 }
             }
             try await Task.sleep(for: pause)
@@ -62,13 +62,5 @@ extension ClusterApplier {
             guard let read = try await objects.get(key) else { throw StepFailure("\(key) disappeared while waiting for it to be ready") }
             current = read.body
         }
-    }
-}
-
-extension Duration {
-    /// `300s`, `1.5s`: for messages.
-    var shortText: String {
-        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
-        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
     }
 }

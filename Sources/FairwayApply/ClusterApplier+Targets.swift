@@ -71,7 +71,7 @@ extension ClusterApplier {
                 throw StepFailure("update \(id) of node group \(name) \(status.lowercased())\(errors.isEmpty ? "" : ": " + errors.joined(separator: "; "))")
             default:
                 guard ContinuousClock.now < deadline else {
-                    throw StepFailure("update \(id) of node group \(name) did not finish within \(options.nodeGroupTimeout.shortText)")
+                    throw StepFailure("update \(id) of node group \(name) did not finish within \(options.nodeGroupTimeout.goSeconds)")
                 }
                 try await Task.sleep(for: options.nodeGroupPollInterval)
             }
@@ -84,7 +84,7 @@ extension ClusterApplier {
         while true {
             if let done = try judge(try await backend.describe(name)) { return done }
             guard ContinuousClock.now < deadline else {
-                throw StepFailure("node group \(name) was not \(goal) within \(options.nodeGroupTimeout.shortText)")
+                throw StepFailure("node group \(name) was not \(goal) within \(options.nodeGroupTimeout.goSeconds)")
             }
             try await Task.sleep(for: options.nodeGroupPollInterval)
         }

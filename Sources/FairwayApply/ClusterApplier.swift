@@ -74,7 +74,7 @@ public struct ClusterApplier: Sendable {
                 try? await objects.refreshKinds()
             }
         }
-        return ApplyReport(revision: plan.revision, results: results, seconds: Self.seconds(since: started))
+        return ApplyReport(revision: plan.revision, results: results, seconds: (ContinuousClock.now - started).seconds)
     }
 
     /// Refuses, before anything is changed, a plan that may not or cannot be applied.
@@ -106,7 +106,7 @@ public struct ClusterApplier: Sendable {
                     let started = ContinuousClock.now
                     var result = await perform(step)
                     result.stage = stage.name
-                    result.seconds = Self.seconds(since: started)
+                    result.seconds = (ContinuousClock.now - started).seconds
                     finished(result)
                     return (index, result)
                 }
@@ -145,11 +145,6 @@ public struct ClusterApplier: Sendable {
             logger.error("apply step failed", metadata: ["apply.step": "\(step.label)", "error": "\(result.error ?? "")"])
         }
         return result
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 

@@ -67,15 +67,3 @@ public enum Health: Sendable, Equatable {
         }
     }
 }
-
-extension JSONValue {
-    /// An integer member, whether stored as a number or a numeric string.
-    var intValue: Int? {
-        switch self {
-        case let .int(value): Int(value)
-        case let .double(value): Int(value)
-        case let .string(text): Int(text)
-        default: nil
-        }
-    }
-}

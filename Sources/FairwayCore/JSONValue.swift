@@ -54,6 +54,17 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// A whole number, whether written as a number or as a numeric string (`helm list` prints
+    /// revisions as `"2"`; Kubernetes counts are numbers).
+    public var intValue: Int? {
+        switch self {
+        case let .int(number): Int(exactly: number)
+        case let .double(number): Int(exactly: number)
+        case let .string(text): Int(text)
+        default: nil
+        }
+    }
+
     /// The member at `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]

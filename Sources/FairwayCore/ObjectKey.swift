@@ -134,7 +134,10 @@ public enum Ownership {
     public static let gpuClassLabel = "fairway.dev/gpu-class"
 
     /// True when a body carries `app.kubernetes.io/managed-by: fairway`; only such objects are updated or pruned.
+    /// helm's record of a release (a Secret or ConfigMap labelled `owner: helm`) never is: helm copies
+    /// release labels onto it, but it is helm's.
     public static func isOwned(_ body: JSONValue) -> Bool {
-        body["metadata"]?["labels"]?[managedByLabel]?.stringValue == managedByValue
+        guard let labels = body["metadata"]?["labels"] else { return false }
+        return labels[managedByLabel]?.stringValue == managedByValue && labels["owner"]?.stringValue != "helm"
     }
 }

@@ -71,9 +71,7 @@ public enum Differ {
         }
         var deletions: [Change] = []
         var orphaned: [ObjectKey] = []
-        for manifest in live where !desiredKeys.contains(manifest.key) && Ownership.isOwned(manifest.body)
-            && !isHelmStorage(manifest.body)
-        {
+        for manifest in live where !desiredKeys.contains(manifest.key) && Ownership.isOwned(manifest.body) {
             if options.prune {
                 let tenant = manifest.body["metadata"]?["labels"]?[Ownership.tenantLabel]?.stringValue
                 deletions.append(Change(action: .delete, key: manifest.key, tenant: tenant))
@@ -103,12 +101,6 @@ public enum Differ {
         for manifest in desired { bind(manifest.key) }
         for change in deletions { bind(change.key) }
         return out
-    }
-
-    /// helm's record of a release (a Secret or ConfigMap labelled `owner: helm`): helm copies release
-    /// labels onto it, but it is helm's, never an object for Fairway to prune.
-    static func isHelmStorage(_ body: JSONValue) -> Bool {
-        body["metadata"]?["labels"]?["owner"]?.stringValue == "helm"
     }
 
     static func index(_ live: [Manifest]) -> [ObjectKey: JSONValue] {

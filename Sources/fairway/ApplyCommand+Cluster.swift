@@ -53,19 +53,11 @@ struct ClusterApplyOptions: ParsableArguments {
 extension ApplyCommand {
     /// A cluster: plan against what is live, confirm, apply in stages, report.
     func applyToCluster(_ source: SourceOptions, saved: SavedPlan?) async throws {
-        let target: ClusterTarget
         do {
-            target = try await ClusterTargets.make(self.target)
-        } catch {
+            try await ClusterTargets.with(target) { cluster in try await applyToCluster(cluster, source, saved: saved) }
+        } catch let error as PipelineError {
             Terminal.printError("error: \(error)")
             throw ExitCode(1)
-        }
-        do {
-            try await applyToCluster(target, source, saved: saved)
-            await target.shutdown()
-        } catch {
-            await target.shutdown()
-            throw error
         }
     }
 

@@ -51,4 +51,17 @@ enum ClusterTargets {
         let name = "cluster \(connection.contextName ?? "in-cluster") (\(connection.server))"
         return ClusterTarget(name: name, kubernetes: kubernetes, eks: eks, helm: helm)
     }
+
+    /// Runs `body` with the cluster target, shutting its connections down afterwards whatever happens.
+    static func with<T>(_ options: TargetOptions, _ body: (ClusterTarget) async throws -> T) async throws -> T {
+        let cluster = try await make(options)
+        do {
+            let result = try await body(cluster)
+            await cluster.shutdown()
+            return result
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+    }
 }

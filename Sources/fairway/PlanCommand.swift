@@ -48,15 +48,9 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             let snapshot = { () throws(PipelineError) in try source.snapshot() }
             if target.isCluster {
-                let cluster = try await ClusterTargets.make(target)
-                targetName = cluster.name
-                do {
-                    pass = try await Pipeline().evaluateAndPlan(source: snapshot, target: cluster,
-                                                                maxDeletions: deletionGuard.maxDeletions)
-                    await cluster.shutdown()
-                } catch {
-                    await cluster.shutdown()
-                    throw error
+                (targetName, pass) = try await ClusterTargets.with(target) { cluster in
+                    (cluster.name, try await Pipeline().evaluateAndPlan(source: snapshot, target: cluster,
+                                                                        maxDeletions: deletionGuard.maxDeletions))
                 }
             } else {
                 targetName = "local state \(target.state)"

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FairwayCore
 import Foundation
 import Logging
 import NIOCore
@@ -94,7 +95,7 @@ public final class AWSTransport: @unchecked Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let elapsed = Self.seconds(ContinuousClock.now - started)
+            let elapsed = (ContinuousClock.now - started).seconds
             let timeout = min(retryPolicy.attemptTimeout, retryPolicy.deadline - elapsed)
             var prepared = request
             if let signing {
@@ -108,7 +109,7 @@ public final class AWSTransport: @unchecked Sendable {
             case let .success(response):
                 return response
             case var .failure(error):
-                let now = Self.seconds(ContinuousClock.now - started)
+                let now = (ContinuousClock.now - started).seconds
                 guard error.kind != .cancelled,
                       let delay = retryPolicy.delay(after: outcome, attempt: attempt, elapsed: now) else {
                     error.attempts = attempt
@@ -138,7 +139,7 @@ public final class AWSTransport: @unchecked Sendable {
         ]
         let started = ContinuousClock.now
         defer {
-            metadata["aws.duration_ms"] = .stringConvertible(Int(Self.seconds(ContinuousClock.now - started) * 1000))
+            metadata["aws.duration_ms"] = .stringConvertible(Int((ContinuousClock.now - started).seconds * 1000))
             logger.debug("aws request", metadata: metadata)
         }
         let response: AWSResponse
@@ -211,9 +212,6 @@ public final class AWSTransport: @unchecked Sendable {
         return text.count > 200 ? String(text.prefix(200)) + "..." : text
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)

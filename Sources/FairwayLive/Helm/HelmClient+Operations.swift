@@ -38,7 +38,7 @@ extension HelmClient {
             let redaction = HelmRedaction(values: values, paths: [path, FileIO.directory(of: path)])
             return try await run(.upgradeInstall, release: id, arguments, deadline: timeout + deadline, redaction: redaction)
         }
-        guard let revision = Self.integer(try Self.parse(outcome, .upgradeInstall, release: id)["version"]) else {
+        guard let revision = try Self.parse(outcome, .upgradeInstall, release: id)["version"]?.intValue else {
             throw Self.unexpected(.upgradeInstall, id, "a release with a revision")
         }
         logger.info("helm release installed", metadata: [

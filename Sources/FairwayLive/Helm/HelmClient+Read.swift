@@ -22,7 +22,7 @@ extension HelmClient {
             }
             let (chart, chartVersion) = HelmChartColumn.split(item["chart"]?.stringValue ?? "")
             releases.append(HelmListedRelease(
-                name: name, namespace: namespace, revision: Self.integer(item["revision"]) ?? 0,
+                name: name, namespace: namespace, revision: item["revision"]?.intValue ?? 0,
                 status: HelmReleaseStatus(rawValue: item["status"]?.stringValue ?? "unknown"), chart: chart,
                 chartVersion: chartVersion, appVersion: item["app_version"]?.stringValue ?? "",
                 updated: item["updated"]?.stringValue ?? ""))
@@ -49,7 +49,7 @@ extension HelmClient {
         let outcome = try await run(.getMetadata, release: release, ["get", "metadata", name, "--namespace", namespace, "--output", "json"])
         let object = try Self.parse(outcome, .getMetadata, release: release)
         guard let chart = object["chart"]?.stringValue, let version = object["version"]?.stringValue,
-              let revision = Self.integer(object["revision"]) else {
+              let revision = object["revision"]?.intValue else {
             throw Self.unexpected(.getMetadata, release, "an object with chart, version and revision")
         }
         return HelmReleaseMetadata(
@@ -68,7 +68,7 @@ extension HelmClient {
         }
         var revisions: [HelmRevision] = []
         for item in items {
-            guard let number = Self.integer(item["revision"]) else { throw Self.unexpected(.history, release, "numbered revisions") }
+            guard let number = item["revision"]?.intValue else { throw Self.unexpected(.history, release, "numbered revisions") }
             revisions.append(HelmRevision(
                 revision: number, status: HelmReleaseStatus(rawValue: item["status"]?.stringValue ?? "unknown"),
                 chart: item["chart"]?.stringValue ?? "", description: item["description"]?.stringValue ?? ""))
@@ -125,15 +125,5 @@ extension HelmClient {
     /// helm printed something other than `expected`. The output itself is not quoted: it may hold values.
     static func unexpected(_ operation: HelmOperation, _ release: String?, _ expected: String) -> HelmError {
         HelmError(.invalidOutput, operation, release: release, message: "helm's output is not \(expected)")
-    }
-
-    /// A number helm prints as a number or as a string (`helm list` prints the revision as `"2"`).
-    static func integer(_ value: JSONValue?) -> Int? {
-        switch value {
-        case let .int(number)?: return Int(number)
-        case let .double(number)?: return Int(exactly: number)
-        case let .string(text)?: return Int(text)
-        default: return nil
-        }
     }
 }

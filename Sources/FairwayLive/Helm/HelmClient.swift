@@ -154,14 +154,3 @@ private final class DetectedVersion: @unchecked Sendable {
         set { lock.withLock { stored = newValue } }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
-
-    /// The duration in Go's syntax, whole seconds rounded up (`300s`), for helm's `--timeout`.
-    var goSeconds: String { "\(Int(seconds.rounded(.up)))s" }
-}

@@ -1,4 +1,5 @@
 import CLibGit2
+import FairwayCore
 import Foundation
 import Synchronization
 
@@ -123,7 +124,7 @@ enum GitWorker {
         }
         thread.stackSize = 8 << 20
         thread.start()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let seconds = timeout.seconds
         if done.wait(timeout: .now() + seconds) == .timedOut {
             context?.cancel()
             if done.wait(timeout: .now() + 1) == .timedOut {
