@@ -86,11 +86,14 @@ public struct ApplyReport: Sendable, Hashable {
     public var results: [AppliedChange]
     /// Wall time of the whole apply.
     public var seconds: Double?
+    /// The apply was asked to stop (a shutdown) and did not start the stages after the one in progress.
+    public var stopped: Bool
 
-    public init(revision: String, results: [AppliedChange], seconds: Double? = nil) {
+    public init(revision: String, results: [AppliedChange], seconds: Double? = nil, stopped: Bool = false) {
         self.revision = revision
         self.results = results
         self.seconds = seconds
+        self.stopped = stopped
     }
 
     public var succeeded: Bool { !results.contains { $0.outcome != .applied } }
@@ -98,6 +101,17 @@ public struct ApplyReport: Sendable, Hashable {
     public var failedCount: Int { results.count(where: { $0.outcome == .failed }) }
     public var failed: AppliedChange? { results.first { $0.outcome == .failed } }
     public var skippedCount: Int { results.count(where: { $0.outcome == .skipped }) }
+}
+
+/// A request, from another task, that an apply stop after the stage in progress (graceful shutdown).
+public final class ApplyStop: Sendable {
+    private let requested = Locked(false)
+
+    public init() {}
+
+    public func request() { requested.withLock { $0 = true } }
+
+    public var isRequested: Bool { requested.withLock { $0 } }
 }
 
 /// Why an apply did not start. Nothing was changed.

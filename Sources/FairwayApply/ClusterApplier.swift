@@ -45,7 +45,10 @@ public struct ClusterApplier: Sendable {
     }
 
     /// Applies `plan`. Throws `ApplyRefusal`, having changed nothing, when the plan may not be applied.
-    public func apply(_ plan: Plan, progress: (@Sendable (ApplyProgress) -> Void)? = nil) async throws(ApplyRefusal) -> ApplyReport {
+    /// When `stop` is requested (a graceful shutdown) the stage in progress finishes and no later
+    /// stage starts; the report marks their steps skipped and says it stopped.
+    public func apply(_ plan: Plan, progress: (@Sendable (ApplyProgress) -> Void)? = nil,
+                      stop: ApplyStop? = nil) async throws(ApplyRefusal) -> ApplyReport {
         try preflight(plan)
         let started = ContinuousClock.now
         let stages = ApplySchedule.stages(for: plan)
@@ -54,8 +57,13 @@ public struct ClusterApplier: Sendable {
         var results: [AppliedChange] = []
         results.reserveCapacity(total)
         var failed = false
+        var stopped = false
         for (index, stage) in stages.enumerated() {
-            if failed {
+            if !failed, !stopped, stop?.isRequested == true {
+                stopped = true
+                logger.notice("apply stopping", metadata: ["apply.stage": "\(stage.name)"])
+            }
+            if failed || stopped {
                 results += stage.steps.map { AppliedChange(subject: $0.subject, action: $0.action, outcome: .skipped, stage: stage.name) }
                 continue
             }
@@ -74,7 +82,8 @@ public struct ClusterApplier: Sendable {
                 try? await objects.refreshKinds()
             }
         }
-        return ApplyReport(revision: plan.revision, results: results, seconds: (ContinuousClock.now - started).seconds)
+        return ApplyReport(revision: plan.revision, results: results, seconds: (ContinuousClock.now - started).seconds,
+                           stopped: stopped)
     }
 
     /// Refuses, before anything is changed, a plan that may not or cannot be applied.

@@ -65,6 +65,15 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// A number, whole or not.
+    public var doubleValue: Double? {
+        switch self {
+        case let .int(number): Double(number)
+        case let .double(number): number
+        default: nil
+        }
+    }
+
     /// The member at `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]

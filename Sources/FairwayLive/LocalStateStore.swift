@@ -203,23 +203,8 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
             "format": 1,
             "serial": .int(Int64(next)),
             "revision": .string(revision),
-            "appliedAt": .string(Timestamp.nowISO8601()),
+            "appliedAt": .string(WallTime.now().rfc3339),
         ]
         try FileIO.writeAtomically(JSONWriter.bytes(metadata, pretty: true), to: store.metadataPath)
-    }
-}
-
-/// UTC timestamps without Foundation.
-enum Timestamp {
-    static func nowISO8601() -> String {
-        var now = time(nil)
-        var parts = tm()
-        gmtime_r(&now, &parts)
-        func pad(_ n: Int32, _ width: Int = 2) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
-            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
     }
 }

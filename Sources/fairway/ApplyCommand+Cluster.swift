@@ -8,11 +8,8 @@ import FairwayViews
 import Foundation
 import Logging
 
-/// The options only a cluster apply takes.
+/// The options a cluster apply and the sync agent take.
 struct ClusterApplyOptions: ParsableArguments {
-    @Flag(name: .long, help: "Take over fields that other field managers own (server-side apply conflicts).")
-    var forceConflicts = false
-
     @Option(name: .long, help: "How long one object may take to become ready, and one Helm operation to finish (Go duration).")
     var timeout: String = "5m"
 
@@ -39,7 +36,7 @@ struct ClusterApplyOptions: ParsableArguments {
         if concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
     }
 
-    var applierOptions: ClusterApplier.Options {
+    func applierOptions(forceConflicts: Bool) -> ClusterApplier.Options {
         var options = ClusterApplier.Options()
         options.forceConflicts = forceConflicts
         options.waitForWorkloads = !noWait
@@ -92,7 +89,7 @@ extension ApplyCommand {
             }
             return
         }
-        let applier = target.applier(for: pass.evaluation, options: cluster.applierOptions, charts: cluster.charts,
+        let applier = target.applier(for: pass.evaluation, options: cluster.applierOptions(forceConflicts: forceConflicts), charts: cluster.charts,
                                      logger: Logger(label: "fairway.apply"))
         try await confirmBusyNamespaces(applier, plan)
         if !autoApprove && saved == nil { try confirm(plan, target: target.name) }

@@ -36,6 +36,10 @@ struct ApplyCommand: AsyncParsableCommand {
     var autoApprove = false
 
     @OptionGroup var deletionGuard: DeletionGuardOptions
+
+    @Flag(name: .long, help: "Take over fields that other field managers own (server-side apply conflicts).")
+    var forceConflicts = false
+
     @OptionGroup var cluster: ClusterApplyOptions
 
     func run() async throws {

@@ -10,25 +10,8 @@ enum ClusterTargets {
     static func make(_ options: TargetOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws(PipelineError) -> ClusterTarget
     {
-        let connection: KubernetesConnection
-        do {
-            if options.inCluster {
-                connection = try InClusterConfig.load(environment: environment)
-            } else {
-                connection = try KubeconfigLoader.load(paths: options.kubeconfig.map { [$0] }, context: options.context,
-                                                       environment: environment, execOverride: { exec in
-                    EKSTokenProvider.replacing(exec, environment: environment, credentials: { AWSCredentialChain(environment: $0) })
-                })
-            }
-        } catch {
-            throw PipelineError("\(error)")
-        }
-        let kubernetes: KubernetesClient
-        do {
-            kubernetes = try KubernetesClient(connection)
-        } catch {
-            throw PipelineError("\(error)")
-        }
+        let (connection, kubernetes) = try kubernetes(kubeconfig: options.kubeconfig, context: options.context,
+                                                      inCluster: options.inCluster, environment: environment)
         var eks: ClusterTarget.EKSAccess?
         if !options.noEks {
             let aws = AWSEnvironment(variables: environment, profile: options.awsProfile)
@@ -50,6 +33,28 @@ enum ClusterTargets {
         }
         let name = "cluster \(connection.contextName ?? "in-cluster") (\(connection.server))"
         return ClusterTarget(name: name, kubernetes: kubernetes, eks: eks, helm: helm)
+    }
+
+    /// The Kubernetes client from the kubeconfig (or the in-cluster service account), with `aws eks
+    /// get-token` plugins replaced by native EKS tokens.
+    static func kubernetes(kubeconfig: String?, context: String?, inCluster: Bool,
+                           environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(PipelineError) -> (KubernetesConnection, KubernetesClient)
+    {
+        do {
+            let connection: KubernetesConnection
+            if inCluster {
+                connection = try InClusterConfig.load(environment: environment)
+            } else {
+                connection = try KubeconfigLoader.load(paths: kubeconfig.map { [$0] }, context: context,
+                                                       environment: environment, execOverride: { exec in
+                    EKSTokenProvider.replacing(exec, environment: environment, credentials: { AWSCredentialChain(environment: $0) })
+                })
+            }
+            return (connection, try KubernetesClient(connection))
+        } catch {
+            throw PipelineError("\(error)")
+        }
     }
 
     /// Runs `body` with the cluster target, shutting its connections down afterwards whatever happens.

@@ -51,6 +51,18 @@ import Testing
     static let raycluster = object("ray.io/v1", "RayCluster", "dev", namespace: "research")
     static let quota = object("v1", "ResourceQuota", "tenant-quota", namespace: "research")
 
+    @Test func aStopRequestFinishesTheStageInProgressAndStartsNoOther() async throws {
+        let fake = FakeCluster()
+        let stop = ApplyStop()
+        let plan = Self.plan([Self.change(Self.namespace), Self.change(Self.object("v1", "Namespace", "students")),
+                              Self.change(Self.queue), Self.change(Self.quota)])
+        // The shutdown arrives while the first stage (namespaces) is in progress.
+        let report = try await Self.applier(fake) { $0.concurrency = 1 }.apply(plan, progress: { _ in stop.request() }, stop: stop)
+        #expect(report.stopped && !report.succeeded)
+        #expect(report.results.map(\.outcome) == [.applied, .applied, .skipped, .skipped])
+        #expect(fake.calls == ["apply Namespace/research", "apply Namespace/students"])
+    }
+
     @Test func stagesRunInOrderDataDecides() {
         let plan = Self.plan([Self.change(Self.raycluster), Self.change(Self.quota), Self.change(Self.queue), Self.change(Self.namespace),
                               Self.change(Self.crd), Self.change(Self.object("v1", "ConfigMap", "old", namespace: "research"), .delete)],

@@ -159,7 +159,7 @@ public final class ExecCredentialPlugin: KubernetesTokenProvider, CustomStringCo
             throw failure(.execOutputInvalid, "returned neither a token nor a client certificate")
         }
         if let text = status["expirationTimestamp"]?.stringValue {
-            guard let seconds = Timestamp.seconds(rfc3339: text) else {
+            guard let seconds = WallTime(rfc3339: text)?.secondsSince1970 else {
                 throw failure(.execOutputInvalid, "returned an expirationTimestamp that is not RFC 3339: '\(text)'")
             }
             credential.expiry = seconds

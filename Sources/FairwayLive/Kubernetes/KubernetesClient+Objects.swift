@@ -142,3 +142,29 @@ extension KubernetesClient {
         return manifest
     }
 }
+
+/// The object's optimistic-concurrency verbs: create, and update (replace) at a resourceVersion.
+extension KubernetesClient {
+    /// Creates the object; nil when one with its name already exists (409 AlreadyExists).
+    public func create(_ manifest: Manifest) async throws -> Manifest? {
+        let key = manifest.key
+        let resource = try await resource(for: GroupVersionKind(key), key: key)
+        let path = resource.path(namespace: key.namespace ?? connection.namespace)
+        let response = try await send(KubeRequest(method: .POST, path: path, body: JSONWriter.bytes(manifest.body),
+                                                  contentType: "application/json", key: key, idempotent: false, accepting: [409]))
+        guard response.status != 409 else { return nil }
+        return try self.manifest(try decode(response.body, path: path, key: key), resource: resource, path: path)
+    }
+
+    /// Replaces the object; the body's `metadata.resourceVersion` makes it conditional: nil when the
+    /// object changed since it was read (409 Conflict), so the caller reads it again.
+    public func update(_ manifest: Manifest) async throws -> Manifest? {
+        let key = manifest.key
+        let resource = try await resource(for: GroupVersionKind(key), key: key)
+        let path = resource.path(namespace: key.namespace ?? connection.namespace, name: key.name)
+        let response = try await send(KubeRequest(method: .PUT, path: path, body: JSONWriter.bytes(manifest.body),
+                                                  contentType: "application/json", key: key, accepting: [409]))
+        guard response.status != 409 else { return nil }
+        return try self.manifest(try decode(response.body, path: path, key: key), resource: resource, path: path)
+    }
+}

@@ -1,0 +1,78 @@
+import FairwayApply
+import FairwayCore
+import FairwayDiff
+import FairwayFairness
+
+/// What one sync iteration did: why it ran, which commit it fetched and reconciled, how long each
+/// stage took, what the plan held and what the apply did. A value: status, metrics, events and logs
+/// are all made from it.
+public struct SyncRun: Sendable {
+    /// Why the iteration ran.
+    public enum Trigger: String, Sendable {
+        /// The fetch interval elapsed.
+        case interval
+        /// A verified push webhook.
+        case webhook
+        /// The agent started, or became the leader.
+        case start
+    }
+
+    /// How the iteration ended. The raw values are metric labels.
+    public enum Result: String, Sendable, CaseIterable {
+        /// No new commit and no drift check due: nothing was done beyond the fetch.
+        case noop
+        /// The cluster already matched the commit.
+        case inSync = "in-sync"
+        /// Changes were applied and all succeeded.
+        case applied
+        /// The new commit was refused before planning: parse or schema errors, a failed fairness
+        /// check, a refused signature. The last good commit stays applied.
+        case invalid
+        /// The plan was refused before anything was changed: the deletion guard, unowned objects,
+        /// tenant namespaces with running work.
+        case refused
+        /// Fetching, reading the cluster or applying failed; the next iteration tries again.
+        case failed
+        /// A shutdown stopped the apply between stages.
+        case stopped
+    }
+
+    /// Stage timings, in seconds; the keys are metric labels.
+    public enum Stage: String, Sendable, CaseIterable {
+        case fetch, evaluate, read, plan, apply
+    }
+
+    public var id: String
+    public var trigger: Trigger
+    public var result: Result = .noop
+    public var startedAt: WallTime
+    public var seconds: Double = 0
+    public var stages: [Stage: Double] = [:]
+    /// The commit the followed ref pointed at.
+    public var fetchedCommit: String?
+    /// The fetch failed and `fetchedCommit` is the cache's last good commit.
+    public var fetchStale: String?
+    /// The commit planned against the cluster (the fetched one, or the last good one when the fetched
+    /// commit is invalid and a drift check was due).
+    public var reconciledCommit: String?
+    /// True when the commit was unchanged and this was a drift check.
+    public var driftCheck = false
+    public var planCounts: ChangeCounts?
+    public var nodeGroupChanges = 0
+    public var releaseChanges = 0
+    /// Changes found when the commit was already applied: drift, corrected by this run.
+    public var drift = 0
+    public var report: ApplyReport?
+    /// What went wrong, one line each, with file:line:column where there is one. Never a value.
+    public var errors: [String] = []
+    public var fairness: [ClassAllocation] = []
+
+    public init(id: String, trigger: Trigger, startedAt: WallTime) {
+        self.id = id
+        self.trigger = trigger
+        self.startedAt = startedAt
+    }
+
+    /// Changes of every kind the plan held.
+    public var plannedChanges: Int { (planCounts?.total ?? 0) + nodeGroupChanges + releaseChanges }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import FairwayAgent
+import FairwayCore
+import FairwaySource
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `fairway sync`: the in-cluster agent. Follows a Git ref and keeps the cluster at it.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Run the sync agent: follow a Git ref and keep the cluster at it, on a schedule and on push webhooks.",
+        discussion: """
+            Fetches --repo every --interval. When the commit changed, or a drift check is due (--drift-interval), it \
+            validates the commit, checks fairness, plans against the cluster and applies, as `fairway apply` does. A \
+            commit with errors (YAML, schema, fairness, signature) or a refused plan (deletion guard) is reported in \
+            the status ConfigMap, as an Event and in the metrics, and the last good commit stays applied: nothing is \
+            pruned because of it. Replicas elect a leader with a Lease; only the leader applies. Serves /healthz, \
+            /readyz, /metrics and POST /webhook on --listen. SIGTERM lets an apply in progress finish its stage, \
+            reports, releases the Lease and exits. Logs are JSON lines on standard error (FAIRWAY_LOG_FORMAT=text \
+            for plain lines; FAIRWAY_LOG_LEVEL, default info).
+            """
+    )
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var deletionGuard: DeletionGuardOptions
+    @OptionGroup var cluster: ClusterApplyOptions
+
+    @Option(name: .long, help: "How often to fetch the repository (Go duration; default: cluster.yaml's spec.reconcile.interval, else 3m).")
+    var interval: String?
+
+    @Option(name: .long, help: "How often to plan against the cluster when the commit did not change, correcting drift (default: the interval).")
+    var driftInterval: String?
+
+    @Flag(inversion: .prefixedNo, help: "Take over fields other field managers changed (kubectl edits): Git is the truth.")
+    var forceConflicts = true
+
+    @Option(name: .long, help: "The agent's namespace: its Lease, status ConfigMap and Events.")
+    var namespace: String = "fairway-system"
+
+    @Option(name: .long, help: "Address for /healthz, /readyz, /metrics and /webhook (HOST:PORT).")
+    var listen: String = "0.0.0.0:8080"
+
+    @Option(name: .long, help: "File holding the webhook secret (GitHub's HMAC secret or GitLab's token); without it /webhook answers 404.")
+    var webhookSecretFile: String?
+
+    @Option(name: .long, help: "This replica's name in the Lease and status (default: POD_NAME, else the host name).")
+    var identity: String?
+
+    @Flag(inversion: .prefixedNo, help: "Elect a leader with a Lease, so only one replica applies.")
+    var leaderElect = true
+
+    @Option(name: .long, help: "Name of the leader Lease.")
+    var leaseName: String = "fairway-sync"
+
+    @Option(name: .long, help: "How long a leader's Lease lasts without renewal before a standby takes over (Go duration).")
+    var leaseDuration: String = "15s"
+
+    @Option(name: .long, help: "Name of the status ConfigMap.")
+    var statusConfigmap: String = StatusStore.defaultName
+
+    func validate() throws {
+        guard source.repo != nil, source.path == nil else { throw ValidationError("sync follows a Git repository: give --repo URL") }
+        guard target.isCluster else { throw ValidationError("sync needs a cluster: give --in-cluster or --kubeconfig/--context") }
+        for (flag, value) in [("--interval", interval), ("--drift-interval", driftInterval), ("--lease-duration", Optional(leaseDuration))] {
+            if let value, (GoDuration(value)?.nanoseconds ?? 0) <= 0 { throw ValidationError("\(flag) must be a duration such as 3m") }
+        }
+        if let duration = GoDuration(leaseDuration), duration.nanoseconds < 3_000_000_000 {
+            throw ValidationError("--lease-duration must be at least 3s")
+        }
+        guard Self.address(listen) != nil else { throw ValidationError("--listen must be HOST:PORT") }
+    }
+
+    static func address(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        return (String(text[..<colon]), port)
+    }
+
+    static func duration(_ text: String?) -> Duration? {
+        text.flatMap(GoDuration.init).map { .nanoseconds($0.nanoseconds) }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "fairway.sync")
+        let verifier: WebhookVerifier?
+        do {
+            verifier = try webhookSecretFile.map { file in
+                let secret = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !secret.isEmpty else { throw ValidationError("the webhook secret file \(file) is empty") }
+                return WebhookVerifier(secret: Array(secret.utf8), ref: source.ref ?? "HEAD")
+            }
+        } catch {
+            Terminal.printError("error: cannot read the webhook secret: \(error)")
+            throw ExitCode(1)
+        }
+        let credentials: GitCredentials
+        do {
+            credentials = try GitCredentials.fromEnvironment()
+        } catch {
+            Terminal.printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+        do {
+            try await ClusterTargets.with(target) { clusterTarget in
+                try await serve(clusterTarget, credentials: credentials, verifier: verifier, logger: logger)
+            }
+        } catch let error as PipelineError {
+            Terminal.printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func serve(_ clusterTarget: ClusterTarget, credentials: GitCredentials, verifier: WebhookVerifier?, logger: Logger) async throws {
+        let identity = identity ?? ProcessInfo.processInfo.environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName
+        let gitSource = GitSyncSource(url: source.repo!, ref: source.ref, cache: GitCache(root: source.cache), credentials: credentials,
+                                      signatures: source.signaturePolicy, timeout: .seconds(source.fetchTimeout))
+        var options = Reconciler.Options()
+        options.driftInterval = Self.duration(driftInterval) ?? Self.duration(interval)
+        options.apply = cluster.applierOptions(forceConflicts: forceConflicts)
+        options.charts = cluster.charts
+        options.maxDeletions = deletionGuard.maxDeletions
+        options.confirmedNamespaces = Set(cluster.confirmDeleteNamespace)
+        let reconciler = Reconciler(source: gitSource, target: clusterTarget, options: options, logger: logger)
+        var elector: LeaderElector?
+        if leaderElect {
+            var configuration = LeaderElector.Configuration(namespace: namespace, identity: identity)
+            configuration.name = leaseName
+            configuration.leaseDuration = Self.duration(leaseDuration) ?? .seconds(15)
+            // client-go's proportions: renew within two thirds of the lease, retry every tenth... at least every 2s.
+            configuration.renewDeadline = configuration.leaseDuration * 2 / 3
+            configuration.retryPeriod = min(.seconds(2), configuration.leaseDuration / 5)
+            elector = LeaderElector(client: clusterTarget.kubernetes, configuration: configuration, logger: logger)
+        }
+        let agent = SyncAgent(configuration: SyncAgent.Configuration(interval: Self.duration(interval), identity: identity),
+                              reconciler: reconciler, store: StatusStore(client: clusterTarget.kubernetes, namespace: namespace, name: statusConfigmap),
+                              metrics: SyncMetrics(), elector: elector, repository: gitSource.displayURL, ref: gitSource.ref, logger: logger)
+        let address = Self.address(listen)!
+        let server = AgentServer.application(host: address.host, port: address.port, agent: agent, verifier: verifier, logger: logger,
+                                             onRunning: { port in logger.notice("listening", metadata: ["http.port": "\(port)"]) })
+        logger.notice("sync agent starting", metadata: ["sync.repository": "\(gitSource.displayURL)", "sync.ref": "\(gitSource.ref)",
+                                                        "sync.identity": "\(identity)", "sync.namespace": "\(namespace)"])
+        // Shut down in reverse order: the agent (its apply finishes the stage in progress), then the server.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: server), .init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
