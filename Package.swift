@@ -177,6 +177,7 @@ let package = Package(
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayAgent",
                 "FairwayRender", "FairwayViews", "FairwayTestCluster", "FairwayTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
