@@ -1,0 +1,203 @@
+import FairwayAgent
+import FairwayCore
+import FairwayYAML
+import Foundation
+import Testing
+
+/// The agent's Helm chart (deploy/chart/fairway) as the real helm renders it: it lints clean; the
+/// Deployment runs `fairway sync` in two replicas; its ClusterRole and Role grant exactly
+/// `AgentPermissions.cluster` and `.namespace`, with no wildcard; the Helm releases' binding is separate
+/// and follows its values; IRSA, the webhook secret, Git credentials and the ServiceMonitor appear when
+/// asked; every built-in object passes Kubernetes' own schemas.
+@Suite struct AgentChartTests {
+    static let chart = Paths.root.appendingPathComponent("deploy/chart/fairway").path
+    static let namespace = "fairway-system"
+    static let roleArn = "arn:aws:iam::123456789012:role/fairway-agent"
+
+    @Test func lintsWithoutWarnings() async throws {
+        guard Tools.available("helm") else { return }
+        let sandbox = try ClientSandbox()
+        defer { sandbox.remove() }
+        let lint = try await sandbox.helm(["lint", "--strict", Self.chart])
+        #expect(lint.status == 0, "\(lint)")
+        #expect(lint.stdout.contains("1 chart(s) linted, 0 chart(s) failed"), "\(lint)")
+        #expect(!lint.stdout.contains("[WARNING]") && !lint.stdout.contains("[ERROR]"), "\(lint)")
+    }
+
+    @Test func theDeploymentRunsSyncInTwoReplicas() async throws {
+        guard Tools.available("helm") else { return }
+        let objects = try await Self.render()
+        let deployment = try Self.one("Deployment", in: objects)
+        #expect(deployment.value(at: ["spec", "replicas"])?.intValue == 2)
+        let container = try #require(deployment.value(at: ["spec", "template", "spec", "containers"])?.arrayValue?.first)
+        let args = (container["args"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(args.first == "sync", "\(args)")
+        for flag in ["--in-cluster", "--repo", "--ref", "--interval", "--cache"] {
+            #expect(args.contains(flag), "\(flag) missing from \(args)")
+        }
+        #expect(Self.value(after: "--identity", in: args) == "$(POD_NAME)")
+        #expect(Self.value(after: "--namespace", in: args) == "$(POD_NAMESPACE)")
+        #expect(Self.value(after: "--listen", in: args) == "0.0.0.0:8080")
+        #expect(!args.contains("--webhook-secret-file"), "no webhook secret was set: \(args)")
+
+        let env = Self.environment(of: container)
+        #expect(env["POD_NAME"]?.value(at: ["valueFrom", "fieldRef", "fieldPath"]) == "metadata.name")
+        #expect(env["POD_NAMESPACE"]?.value(at: ["valueFrom", "fieldRef", "fieldPath"]) == "metadata.namespace")
+        #expect(env["FAIRWAY_LOG_FORMAT"]?["value"] == "json")
+        #expect(container.value(at: ["livenessProbe", "httpGet", "path"]) == "/healthz")
+        #expect(container.value(at: ["readinessProbe", "httpGet", "path"]) == "/readyz")
+        #expect(container["ports"] == [["name": "http", "containerPort": 8080, "protocol": "TCP"]])
+        #expect(container.value(at: ["securityContext", "readOnlyRootFilesystem"]) == true)
+
+        let service = try Self.one("Service", in: objects)
+        #expect(service.value(at: ["spec", "ports"])?.arrayValue?.first?["name"] == "http")
+        #expect(service.value(at: ["spec", "ports"])?.arrayValue?.first?["port"]?.intValue == 8080)
+        let serviceAccount = try Self.one("ServiceAccount", in: objects)
+        #expect(serviceAccount.value(at: ["metadata", "annotations", "eks.amazonaws.com/role-arn"]) == nil)
+        #expect(!objects.contains { $0["kind"] == "ServiceMonitor" }, "a ServiceMonitor without serviceMonitor.enabled")
+        #expect(try Self.one("PodDisruptionBudget", in: objects).value(at: ["spec", "minAvailable"])?.intValue == 1)
+    }
+
+    @Test func theAgentsRolesAreExactlyAgentPermissions() async throws {
+        guard Tools.available("helm") else { return }
+        let objects = try await Self.render()
+        let clusterRole = try Self.one("ClusterRole", in: objects)
+        let role = try Self.one("Role", in: objects)
+        for object in [clusterRole, role] {
+            let rules = object["rules"]?.arrayValue ?? []
+            let wildcards = rules.flatMap { rule in
+                ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"].flatMap { field in
+                    (rule[field]?.arrayValue ?? []).filter { $0 == "*" }.map { _ in field }
+                }
+            }
+            #expect(wildcards.isEmpty, "\(object["kind"]?.stringValue ?? "?") grants * in \(wildcards)")
+        }
+        for (object, permissions) in [(clusterRole, AgentPermissions.cluster), (role, AgentPermissions.namespace)] {
+            let granted = Set(Self.normalised(try Self.rules(of: object))), expected = Set(Self.normalised(permissions))
+            #expect(granted == expected, """
+                \(object["kind"]?.stringValue ?? "?") differs from AgentPermissions: \
+                beyond it \(granted.subtracting(expected).map(\.description).sorted()), \
+                missing \(expected.subtracting(granted).map(\.description).sorted())
+                """)
+        }
+        #expect(role.value(at: ["metadata", "namespace"])?.stringValue == Self.namespace)
+
+        // Each binding ties its role to the agent's service account, in the release namespace.
+        let account = try #require(try Self.one("ServiceAccount", in: objects).value(at: ["metadata", "name"]))
+        let subject: JSONValue = [["kind": "ServiceAccount", "name": account, "namespace": .string(Self.namespace)]]
+        let clusterBinding = try Self.one("ClusterRoleBinding", named: clusterRole.value(at: ["metadata", "name"]), in: objects,
+                                          by: ["roleRef", "name"])
+        #expect(clusterBinding.value(at: ["roleRef", "kind"]) == "ClusterRole" && clusterBinding["subjects"] == subject)
+        let binding = try Self.one("RoleBinding", in: objects)
+        #expect(binding["roleRef"] == ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role.value(at: ["metadata", "name"])!])
+        #expect(binding["subjects"] == subject)
+    }
+
+    @Test func helmReleasesAreBoundApartAndFollowTheValues() async throws {
+        guard Tools.available("helm") else { return }
+        // The bindings of any ClusterRole but the agent's own.
+        func releaseBindings(_ objects: [JSONValue]) throws -> [JSONValue] {
+            let own = try Self.one("ClusterRole", in: objects).value(at: ["metadata", "name"])
+            return objects.filter { $0["kind"] == "ClusterRoleBinding" && $0.value(at: ["roleRef", "name"]) != own }
+        }
+        let byDefault = try releaseBindings(try await Self.render())
+        #expect(byDefault.count == 1 && byDefault.first?.value(at: ["roleRef", "name"]) == "cluster-admin", "\(byDefault)")
+        #expect(byDefault.first?["subjects"]?.arrayValue?.first?["name"] == "fairway")
+        let named = try releaseBindings(try await Self.render(["rbac.helmReleases.clusterRole=platform-helm"]))
+        #expect(named.map { $0.value(at: ["roleRef", "name"]) } == ["platform-helm"])
+        let disabled = try await Self.render(["rbac.helmReleases.enabled=false"])
+        #expect(try releaseBindings(disabled).isEmpty)
+        #expect(disabled.filter { $0["kind"] == "ClusterRoleBinding" }.count == 1, "the agent's own binding stays")
+    }
+
+    @Test func optionsRenderAndPassKubernetesSchemas() async throws {
+        guard Tools.available("helm") else { return }
+        let objects = try await Self.render([
+            "serviceMonitor.enabled=true", "serviceAccount.roleArn=\(Self.roleArn)", "webhook.existingSecret=fairway-webhook",
+            "gitCredentials.secretName=fairway-git", "gitCredentials.caBundleKey=ca.pem", "driftInterval=10m",
+        ])
+        let serviceAccount = try Self.one("ServiceAccount", in: objects)
+        #expect(serviceAccount.value(at: ["metadata", "annotations", "eks.amazonaws.com/role-arn"])?.stringValue == Self.roleArn)
+        let monitor = try Self.one("ServiceMonitor", in: objects)
+        #expect(monitor["apiVersion"] == "monitoring.coreos.com/v1")
+        #expect(monitor.value(at: ["spec", "endpoints"])?.arrayValue?.first?["port"] == "http")
+        #expect(monitor.value(at: ["spec", "endpoints"])?.arrayValue?.first?["path"] == "/metrics")
+
+        // The webhook secret and the Git credentials are files in mounted Secrets, named by flag or *_FILE variable.
+        let pod = try #require(try Self.one("Deployment", in: objects).value(at: ["spec", "template", "spec"]))
+        let container = try #require(pod["containers"]?.arrayValue?.first)
+        let args = (container["args"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(Self.value(after: "--drift-interval", in: args) == "10m")
+        let mounts = Dictionary((container["volumeMounts"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0) }) { $1 }
+        let volumes = Dictionary((pod["volumes"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0) }) { $1 }
+        let webhookFile = try #require(Self.value(after: "--webhook-secret-file", in: args))
+        let webhookMount = try #require(mounts.values.first { webhookFile.hasPrefix(($0["mountPath"]?.stringValue ?? "?") + "/") })
+        #expect(volumes[webhookMount["name"]?.stringValue ?? ""]?.value(at: ["secret", "secretName"]) == "fairway-webhook")
+        let env = Self.environment(of: container)
+        #expect(env["FAIRWAY_GIT_TOKEN_FILE"]?["value"] == "/etc/fairway/git/token")
+        #expect(env["FAIRWAY_GIT_CA_BUNDLE"]?["value"] == "/etc/fairway/git/ca.pem")
+        #expect(env["FAIRWAY_GIT_PASSWORD_FILE"] == nil && env["FAIRWAY_GIT_SSH_KEY"] == nil)
+        #expect(mounts["git-credentials"]?["mountPath"] == "/etc/fairway/git" && mounts["git-credentials"]?["readOnly"] == true)
+        #expect(volumes["git-credentials"]?.value(at: ["secret", "secretName"]) == "fairway-git")
+
+        // Built-in kinds against Kubernetes' schemas, strictly (the ServiceMonitor is a CRD not bundled there).
+        let builtIn = objects.filter { $0["kind"] != "ServiceMonitor" }
+        let check = try await ChildProcess.run(
+            "python3", [Paths.root.appendingPathComponent("scripts/check-k8s-schemas.py").path, "--kubernetes-version", "1.33", "-"],
+            input: Array(JSONWriter.string(.array(builtIn)).utf8))
+        #expect(check.status == 0, "\(check.stdoutText)\(check.stderrText)")
+        #expect(check.stdoutText.contains("\(builtIn.count) objects checked, 0 problems"), "\(check.stdoutText)")
+    }
+
+    // MARK: - Rendering and reading the chart
+
+    /// `helm template fairway <chart>` in the release namespace with `settings` (`--set` pairs), as objects.
+    static func render(_ settings: [String] = []) async throws -> [JSONValue] {
+        let sandbox = try ClientSandbox()
+        defer { sandbox.remove() }
+        let run = try await sandbox.helm(["template", "fairway", chart, "--namespace", namespace] + settings.flatMap { ["--set", $0] })
+        guard run.status == 0 else { throw ChartError("helm template failed: \(run)") }
+        let stream = try YAMLParser.parse(Array(run.stdout.utf8))
+        return stream.documents.map { $0.jsonValue() }.filter { $0 != .null }
+    }
+
+    /// The only object of `kind` (whose value at `path` is `name`, when given).
+    static func one(_ kind: String, named name: JSONValue? = nil, in objects: [JSONValue],
+                    by path: [String] = ["metadata", "name"]) throws -> JSONValue {
+        let found = objects.filter { $0["kind"] == .string(kind) && (name == nil || $0.value(at: path) == name) }
+        guard found.count == 1 else { throw ChartError("expected one \(kind), found \(found.count)") }
+        return found[0]
+    }
+
+    static func value(after flag: String, in args: [String]) -> String? {
+        guard let index = args.firstIndex(of: flag), index + 1 < args.count else { return nil }
+        return args[index + 1]
+    }
+
+    static func environment(of container: JSONValue) -> [String: JSONValue] {
+        Dictionary((container["env"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0) }) { $1 }
+    }
+
+    /// A role's rules, one per API group. Fields AgentPermissions never uses (resourceNames,
+    /// nonResourceURLs) are refused, since the chart must grant exactly what it lists.
+    static func rules(of role: JSONValue) throws -> [AgentPermissions.Rule] {
+        try (role["rules"]?.arrayValue ?? []).flatMap { rule -> [AgentPermissions.Rule] in
+            let fields = Set(rule.objectValue?.keys ?? [])
+            guard fields == ["apiGroups", "resources", "verbs"] else { throw ChartError("rule with fields \(fields.sorted()): \(rule)") }
+            func strings(_ field: String) -> [String] { (rule[field]?.arrayValue ?? []).compactMap(\.stringValue) }
+            return strings("apiGroups").map { AgentPermissions.Rule(group: $0, resources: strings("resources"), verbs: strings("verbs")) }
+        }
+    }
+
+    /// Rules in one form: those with the same group and verbs merged, resources and verbs sorted.
+    static func normalised(_ rules: [AgentPermissions.Rule]) -> [AgentPermissions.Rule] {
+        var resources: [[String]: Set<String>] = [:]
+        for rule in rules { resources[[rule.group] + rule.verbs.sorted(), default: []].formUnion(rule.resources) }
+        return resources.map { key, names in AgentPermissions.Rule(group: key[0], resources: Array(names), verbs: Array(key.dropFirst())) }
+    }
+}
+
+struct ChartError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
