@@ -103,7 +103,7 @@ let package = Package(
             name: "FairwayAgent",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
-                "FairwayLive", "FairwayDiff", "FairwayApply",
+                "FairwayLive", "FairwayDiff", "FairwayApply", "CFairwaySys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

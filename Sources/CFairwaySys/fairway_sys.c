@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "fairway_sys.h"
 
 int fairway_syncfs(int fd) {
@@ -9,5 +12,11 @@ int fairway_syncfs(int fd) {
     (void)fd;
     sync();
     return 0;
+#endif
+}
+
+void fairway_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
 #endif
 }

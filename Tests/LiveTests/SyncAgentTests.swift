@@ -75,7 +75,10 @@ extension LiveEndToEnd {
                 let followed = try await eventually("the quota change applied", timeout: .seconds(90)) { try await Self.quota(world, "pods") == "400" }
                 status = try #require(try await Self.status(world))
                 #expect(status["lastAppliedCommit"]?.stringValue == second && status["lastRun"]?["trigger"] == "interval")
-                #expect(status["lastRun"]?["apply"]?["applied"] == 1, "only the changed quota: \(status)")
+                // Only the research namespaces' quotas: no creates, deletes, node groups or releases.
+                let plan = status["lastRun"]?["plan"]
+                #expect(plan?["create"] == 0 && plan?["delete"] == 0 && plan?["nodeGroups"] == 0 && plan?["releases"] == 0, "\(status)")
+                #expect((plan?["update"]?.intValue ?? 0) >= 1 && status["lastRun"]?["apply"]?["applied"] == plan?["update"], "\(status)")
                 print("sync: pushed commit applied \(followed) after the push (interval 3s)")
 
                 // 3. A commit with a YAML error: reported in status and metrics, the cluster left as it was.

@@ -5,4 +5,8 @@
 /// falls back to sync(2). Returns 0 on success, -1 with errno set on failure.
 int fairway_syncfs(int fd);
 
+/// Returns freed heap memory to the system (glibc malloc_trim(3)), so a long-running process's
+/// resident size is what it holds rather than its peak; does nothing elsewhere.
+void fairway_release_free_memory(void);
+
 #endif

@@ -1,3 +1,4 @@
+import CFairwaySys
 import FairwayApply
 import FairwayCore
 import Logging
@@ -102,6 +103,9 @@ public final class SyncAgent: Service, Sendable {
                 if stop.isRequested || Task.isCancelled { break }
                 let run = await reconciler.reconcile(trigger: trigger, stop: stop)
                 await publish(run)
+                // A full run reads and renders the whole platform; hand what it freed back to the system,
+                // so the agent's resident memory is what it keeps, not its peak.
+                if run.result != .noop { fairway_release_free_memory() }
                 firstRunDone.withLock { $0 = true }
             }
             group.cancelAll()

@@ -3,7 +3,7 @@ import FairwayCore
 import FairwayFairness
 import Prometheus
 
-/// The agent's Prometheus metrics, all under `fairway_`: sync runs by result, stage durations,
+/// The agent's Prometheus metrics, all under `fairway_`: sync runs by result, run and stage durations,
 /// changes applied by action, the last plan's changes and drift, when a commit was last applied,
 /// leadership, and each tenant's GPU guarantee and fair-share target per class. Exposed at /metrics.
 public final class SyncMetrics: Sendable {
@@ -11,13 +11,15 @@ public final class SyncMetrics: Sendable {
     /// GPU gauges by "tenant/class", so tenants that disappear are unregistered.
     private let gpuGauges = Locked<[String: (guaranteed: Gauge, target: Gauge)]>([:])
     private let appliedCommit = Locked<(commit: String, gauge: Gauge)?>(nil)
-    private let stageBuckets: [Duration] = [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(1),
-                                            .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900)]
+    private let buckets: [Duration] = [.milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                                       .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                                       .microseconds(2_500_000), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900)]
 
     public init() {
         // Every result and stage is exported from the start, at zero, so alerts see them before they happen.
         for result in SyncRun.Result.allCases { _ = runs(result) }
-        for stage in SyncRun.Stage.allCases { _ = stageDuration(stage.rawValue) }
+        for stage in SyncRun.Stage.allCases { _ = stageDuration(stage) }
+        for result in SyncRun.Result.allCases { _ = runDuration(result) }
         _ = leader
         _ = invalidCommit
     }
@@ -31,11 +33,17 @@ public final class SyncMetrics: Sendable {
                              labels: [("result", result.rawValue)])
     }
 
-    func stageDuration(_ stage: String) -> DurationHistogram {
+    func stageDuration(_ stage: SyncRun.Stage) -> DurationHistogram {
         registry.makeDurationHistogram(
-            descriptor: descriptor("stage_duration", "seconds", "Time spent per sync stage (fetch, evaluate, read, plan, apply, total).",
+            descriptor: descriptor("stage_duration", "seconds", "Time spent per sync stage (fetch, evaluate, read, plan, apply).",
                                    subsystem: "sync"),
-            labels: [("stage", stage)], buckets: stageBuckets)
+            labels: [("stage", stage.rawValue)], buckets: buckets)
+    }
+
+    func runDuration(_ result: SyncRun.Result) -> DurationHistogram {
+        registry.makeDurationHistogram(
+            descriptor: descriptor("run_duration", "seconds", "Wall time of whole sync iterations, by result.", subsystem: "sync"),
+            labels: [("result", result.rawValue)], buckets: buckets)
     }
 
     func appliedChanges(_ action: String) -> Counter {
@@ -63,8 +71,8 @@ public final class SyncMetrics: Sendable {
     /// Takes in a finished run.
     public func record(_ run: SyncRun) {
         runs(run.result).increment()
-        for (stage, seconds) in run.stages { stageDuration(stage.rawValue).record(.nanoseconds(Int64(seconds * 1e9))) }
-        stageDuration("total").record(.nanoseconds(Int64(run.seconds * 1e9)))
+        for (stage, seconds) in run.stages { stageDuration(stage).record(.nanoseconds(Int64(seconds * 1e9))) }
+        runDuration(run.result).record(.nanoseconds(Int64(run.seconds * 1e9)))
         if run.fetchedCommit != nil { lastFetch.set(to: run.startedAt.secondsSince1970) }
         guard run.result != .noop else { return }
         invalidCommit.set(to: run.result == .invalid ? 1 : 0)

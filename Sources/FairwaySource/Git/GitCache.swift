@@ -111,8 +111,14 @@ public struct GitCache: Sendable {
     /// Fetches branches, tags and the asked ref into the bare cache, pruning what the remote deleted.
     private func download(url: String, ref: String, into repository: GitRepository,
                           context: GitCallbackContext) throws(GitError) {
+        // An anonymous remote that skips `url.<base>.insteadOf` rewriting: the cache repository's config
+        // sets none, and libgit2 1.5's regex search for them leaks memory on every fetch (pcre2).
         var remote: OpaquePointer?
-        var result = git_remote_create_anonymous(&remote, repository.pointer, url)
+        var create = git_remote_create_options()
+        git_remote_create_options_init(&create, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
+        create.repository = repository.pointer
+        create.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue
+        var result = git_remote_create_with_opts(&remote, url, &create)
         guard result == 0, let remote else {
             throw GitError.last("cannot use \(Redact.url(url)) as a remote", result: result, fallback: .unsupported)
         }
