@@ -8,12 +8,13 @@ import Testing
 /// Leader election on a Lease in the test API server: one leader among candidates, takeover only
 /// once the leader stopped renewing for the lease duration, release on shutdown, and a standby's
 /// sync request reaching the leader.
-@Suite struct LeaderElectionTests {
+@Suite(.serialized) struct LeaderElectionTests {
     static func elector(_ client: KubernetesClient, _ identity: String) -> LeaderElector {
         var configuration = LeaderElector.Configuration(namespace: "default", identity: identity)
-        configuration.leaseDuration = .seconds(2)
-        configuration.renewDeadline = .seconds(1)
-        configuration.retryPeriod = .milliseconds(200)
+        // Timings generous enough for a loaded machine (the whole suite runs at once).
+        configuration.leaseDuration = .seconds(6)
+        configuration.renewDeadline = .seconds(4)
+        configuration.retryPeriod = .milliseconds(400)
         return LeaderElector(client: client, configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -31,11 +32,11 @@ import Testing
             #expect(await !b.tryAcquireOrRenew())
             #expect(b.holder == "agent-a")
             // a stops renewing; b takes over only once the lease has run out on b's own clock.
-            try await Task.sleep(for: .milliseconds(2300))
+            try await Task.sleep(for: .milliseconds(6300))
             #expect(await b.tryAcquireOrRenew())
             #expect(await !a.tryAcquireOrRenew())
             let record = try #require(try await Self.lease(client))
-            #expect(record.holder == "agent-b" && record.transitions == 1 && record.durationSeconds == 2)
+            #expect(record.holder == "agent-b" && record.transitions == 1 && record.durationSeconds == 6)
         }
     }
 
@@ -72,10 +73,9 @@ import Testing
             let released = ContinuousClock.now
             finishing.yield()
             await leaderA.value
-            #expect(try await Self.lease(client)?.holder == "" || events.withLock { $0 }.contains("b leads"))
             await standby.value
-            // Released, not expired: b leads within a few retry periods, well inside the 2 s lease.
-            #expect(ContinuousClock.now - released < .milliseconds(1800))
+            // Released, not expired: b leads within a few retry periods, well inside the 6 s lease.
+            #expect(ContinuousClock.now - released < .seconds(5))
             #expect(events.withLock { $0 } == ["a leads", "b leads"])
         }
     }
@@ -93,7 +93,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             #expect(requests.withLock { $0 } == 0)
             try await b.requestSync()
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             while requests.withLock({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             #expect(requests.withLock { $0 } == 1)
             leader.cancel()
