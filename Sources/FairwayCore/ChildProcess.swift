@@ -36,13 +36,9 @@ public enum ChildProcess {
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                            input: [UInt8]? = nil, workingDirectory: String? = nil,
                            timeout: Double? = nil) async throws(LaunchError) -> Outcome {
-        let result: Result<Outcome, LaunchError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: runBlocking(executable, arguments, environment: environment, input: input,
-                                                           workingDirectory: workingDirectory, timeout: timeout))
-            }
-        }
-        return try result.get()
+        try await Blocking.run {
+            runBlocking(executable, arguments, environment: environment, input: input, workingDirectory: workingDirectory, timeout: timeout)
+        }.get()
     }
 
     /// The blocking form, for callers already off the cooperative pool.

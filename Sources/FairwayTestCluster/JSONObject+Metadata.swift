@@ -52,14 +52,3 @@ extension JSONObject {
         return copy
     }
 }
-
-/// Timestamps in the RFC 3339 form Kubernetes writes (`2026-01-02T03:04:05Z`).
-enum Timestamp {
-    static func now() -> String {
-        var t = time_t(Date().timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-    }
-}

@@ -60,11 +60,11 @@ struct ManagedFieldsEntry: Sendable, Equatable {
         for index in entries.indices { entries[index].fields = entries[index].fields.subtracting(changed) }
         if let index = entries.firstIndex(where: { $0.manager == manager && $0.operation == "Update" && $0.subresource == subresource }) {
             entries[index].fields = entries[index].fields.union(gained).subtracting(lost)
-            entries[index].time = Timestamp.now()
+            entries[index].time = WallTime.now().rfc3339
             entries[index].apiVersion = apiVersion
         } else {
             entries.append(ManagedFieldsEntry(manager: manager, operation: "Update", apiVersion: apiVersion,
-                                              time: Timestamp.now(), fields: gained, subresource: subresource))
+                                              time: WallTime.now().rfc3339, fields: gained, subresource: subresource))
         }
         store(entries, in: &new)
     }

@@ -47,7 +47,7 @@ enum ServerSideApply {
         }
 
         guard case var .object(result) = merged else { return applied }
-        let now = Timestamp.now()
+        let now = WallTime.now().rfc3339
         if let index = entries.firstIndex(where: { $0.manager == manager && $0.operation == "Apply" }) {
             if entries[index].fields != appliedSet || entries[index].apiVersion != apiVersion { entries[index].time = now }
             entries[index].fields = appliedSet

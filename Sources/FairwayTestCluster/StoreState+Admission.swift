@@ -15,7 +15,7 @@ extension StoreState {
             object.setMetadata("creationTimestamp", old.metadata["creationTimestamp"])
         } else {
             object.setMetadata("uid", .string(UUID().uuidString.lowercased()))
-            object.setMetadata("creationTimestamp", .string(Timestamp.now()))
+            object.setMetadata("creationTimestamp", .string(WallTime.now().rfc3339))
         }
         if resource.hasStatus, subresource != "status" { object["status"] = old?["status"] }
 

@@ -5,7 +5,7 @@ import FairwayCore
 /// Ray clusters ready, pods running and claims bound. Derived from the object alone, so a dry run shows the same status.
 extension StoreState {
     mutating func writeControllerStatus(_ resource: ResourceType, _ object: inout JSONObject) {
-        let since = object.metadata["creationTimestamp"] ?? .string(Timestamp.now())
+        let since = object.metadata["creationTimestamp"] ?? .string(WallTime.now().rfc3339)
         func condition(_ type: String, _ reason: String) -> JSONValue {
             .object([("type", .string(type)), ("status", "True"), ("lastTransitionTime", since), ("reason", .string(reason)),
                      ("message", .string(reason))])

@@ -137,7 +137,7 @@ extension StoreState {
             // Like Kubernetes: the namespace turns Terminating now; `finalizeNamespace` (the namespace
             // controller's work) removes its contents and then the namespace itself.
             var terminating = old
-            terminating.setMetadata("deletionTimestamp", .string(Timestamp.now()))
+            terminating.setMetadata("deletionTimestamp", .string(WallTime.now().rfc3339))
             terminating["status"] = .object([("phase", "Terminating")])
             return commit(resource, old: old, new: terminating, dryRun: false)
         }

@@ -10,8 +10,7 @@ enum ClusterTargets {
     static func make(_ options: TargetOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws(PipelineError) -> ClusterTarget
     {
-        let (connection, kubernetes) = try kubernetes(kubeconfig: options.kubeconfig, context: options.context,
-                                                      inCluster: options.inCluster, environment: environment)
+        let (connection, kubernetes) = try kubernetes(options.access, environment: environment)
         var eks: ClusterTarget.EKSAccess?
         if !options.noEks {
             let aws = AWSEnvironment(variables: environment, profile: options.awsProfile)
@@ -28,7 +27,7 @@ enum ClusterTargets {
         }
         var helm: HelmClient?
         if !options.noHelm {
-            helm = HelmClient(executable: options.helm ?? "helm", kubeconfig: options.kubeconfig, kubeContext: options.context,
+            helm = HelmClient(executable: options.helm ?? "helm", kubeconfig: options.access.kubeconfig, kubeContext: options.access.context,
                               logger: Logger(label: "fairway.helm", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
         let name = "cluster \(connection.contextName ?? "in-cluster") (\(connection.server))"
@@ -37,16 +36,15 @@ enum ClusterTargets {
 
     /// The Kubernetes client from the kubeconfig (or the in-cluster service account), with `aws eks
     /// get-token` plugins replaced by native EKS tokens.
-    static func kubernetes(kubeconfig: String?, context: String?, inCluster: Bool,
-                           environment: [String: String] = ProcessInfo.processInfo.environment)
+    static func kubernetes(_ access: ClusterAccessOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(PipelineError) -> (KubernetesConnection, KubernetesClient)
     {
         do {
             let connection: KubernetesConnection
-            if inCluster {
+            if access.inCluster {
                 connection = try InClusterConfig.load(environment: environment)
             } else {
-                connection = try KubeconfigLoader.load(paths: kubeconfig.map { [$0] }, context: context,
+                connection = try KubeconfigLoader.load(paths: access.kubeconfig.map { [$0] }, context: access.context,
                                                        environment: environment, execOverride: { exec in
                     EKSTokenProvider.replacing(exec, environment: environment, credentials: { AWSCredentialChain(environment: $0) })
                 })

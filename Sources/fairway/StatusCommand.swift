@@ -14,14 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Kubeconfig file of the cluster (KUBECONFIG's files when only --context is given).")
-    var kubeconfig: String?
-
-    @Option(name: .long, help: "Kubeconfig context of the cluster (default: the current context).")
-    var context: String?
-
-    @Flag(name: .long, help: "Use the in-cluster service account.")
-    var inCluster = false
+    @OptionGroup var access: ClusterAccessOptions
 
     @Option(name: .long, help: "The agent's namespace.")
     var namespace: String = "fairway-system"
@@ -35,7 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let status: SyncStatus?
         do {
-            let (_, client) = try ClusterTargets.kubernetes(kubeconfig: kubeconfig, context: context, inCluster: inCluster)
+            let (_, client) = try ClusterTargets.kubernetes(access)
             defer { Task { try? await client.shutdown() } }
             status = try await StatusStore(client: client, namespace: namespace, name: statusConfigmap).read()
         } catch {

@@ -2,9 +2,9 @@ import ArgumentParser
 import FairwayAgent
 import FairwayLive
 
-/// Where plans are computed against and applied: the local state directory (the default), or a
-/// cluster named by a kubeconfig and context (with its EKS node groups and Helm releases).
-struct TargetOptions: ParsableArguments {
+/// How a cluster's Kubernetes API is reached: a kubeconfig and context, or the in-cluster service
+/// account. Shared by every command that talks to a cluster.
+struct ClusterAccessOptions: ParsableArguments {
     @Option(name: .long, help: "Kubeconfig file of the target cluster (KUBECONFIG's files when only --context is given).")
     var kubeconfig: String?
 
@@ -13,6 +13,21 @@ struct TargetOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Use the in-cluster service account (when running inside the cluster).")
     var inCluster = false
+
+    func validate() throws {
+        if inCluster && (kubeconfig != nil || context != nil) {
+            throw ValidationError("give --in-cluster or --kubeconfig/--context, not both")
+        }
+    }
+
+    /// True when a cluster is named.
+    var isCluster: Bool { kubeconfig != nil || context != nil || inCluster }
+}
+
+/// Where plans are computed against and applied: the local state directory (the default), or a
+/// cluster named by a kubeconfig and context (with its EKS node groups and Helm releases).
+struct TargetOptions: ParsableArguments {
+    @OptionGroup var access: ClusterAccessOptions
 
     @Option(name: .long, help: "AWS region for EKS (default: cluster.yaml's spec.aws.region, then AWS_REGION).")
     var awsRegion: String?
@@ -35,12 +50,6 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: "Local state directory (the target when no cluster is named).")
     var state: String = ".fairway/state"
 
-    func validate() throws {
-        if inCluster && (kubeconfig != nil || context != nil) {
-            throw ValidationError("give --in-cluster or --kubeconfig/--context, not both")
-        }
-    }
-
     /// True when a cluster is named; otherwise the local state is the target.
-    var isCluster: Bool { kubeconfig != nil || context != nil || inCluster }
+    var isCluster: Bool { access.isCluster }
 }

@@ -86,8 +86,7 @@ public final class SyncMetrics: Sendable {
         }
         if run.driftCheck { drift.set(to: Double(run.drift)) }
         for change in run.report?.results ?? [] where change.outcome == .applied { appliedChanges(change.action).increment() }
-        if [.applied, .inSync].contains(run.result) || (run.result == .invalid && run.report?.succeeded == true),
-           let commit = run.reconciledCommit {
+        if let commit = run.appliedCommit {
             lastApplied.set(to: run.startedAt.adding(seconds: run.seconds).secondsSince1970)
             setAppliedCommit(commit)
         }

@@ -73,6 +73,14 @@ public struct SyncRun: Sendable {
         self.startedAt = startedAt
     }
 
+    /// The commit the cluster is at after this run: the reconciled commit when the run applied it or
+    /// found the cluster in sync (a drift check of the last good commit while the head is invalid
+    /// counts when its apply succeeded); nil otherwise.
+    public var appliedCommit: String? {
+        let applied = [.applied, .inSync].contains(result) || (result == .invalid && report?.succeeded == true)
+        return applied ? reconciledCommit : nil
+    }
+
     /// Changes of every kind the plan held.
     public var plannedChanges: Int { (planCounts?.total ?? 0) + nodeGroupChanges + releaseChanges }
 }

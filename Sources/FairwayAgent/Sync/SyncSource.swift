@@ -1,4 +1,3 @@
-import Dispatch
 import FairwayCore
 import FairwayModel
 import FairwaySource
@@ -53,15 +52,5 @@ public struct GitSyncSource: SyncSource {
         }
         let skipContent = skip
         return await Blocking.run { cache.snapshot(url: url, commit: commit, signatures: signatures, skipContent: skipContent) }
-    }
-}
-
-/// Runs blocking work (libgit2, file reads) on a dispatch queue so it never holds a thread of
-/// Swift's cooperative pool.
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
-        }
     }
 }

@@ -37,12 +37,9 @@ public struct SyncStatus: Sendable, Equatable {
         guard run.result != .noop else { return self != before }
         result = run.result.rawValue
         errors = run.errors
-        if [.applied, .inSync].contains(run.result) || (run.result == .invalid && run.report?.succeeded == true),
-           let commit = run.reconciledCommit {
-            if commit != lastAppliedCommit || run.report != nil {
-                lastAppliedCommit = commit
-                lastAppliedAt = run.startedAt.adding(seconds: run.seconds).rfc3339
-            }
+        if let commit = run.appliedCommit, commit != lastAppliedCommit || run.report != nil {
+            lastAppliedCommit = commit
+            lastAppliedAt = run.startedAt.adding(seconds: run.seconds).rfc3339
         }
         if let stale = run.fetchStale { errors.insert("fetch failed, using the last fetched commit: \(stale)", at: 0) }
         lastRun = Self.summary(run)
