@@ -96,7 +96,7 @@ public struct Pipeline: Sendable {
         }
         let reconcile = evaluation.platform.cluster?.spec.reconcile
         let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions)
-        var plan = Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: live.objects,
+        var plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: live.objects,
                                liveSerial: live.serial, revision: desired.revision, options: options, memo: diffMemo)
         Differ.addTargets(to: &plan, desiredNodeGroups: desired.nodeGroups, liveNodeGroups: live.nodeGroups,
                           desiredReleases: desired.helmReleases, liveReleases: live.releases, options: options)

@@ -1,26 +1,39 @@
 import FairwayCore
 import Foundation
 
-/// The comparisons of the last plan, kept by a process that plans again and again (the sync agent,
-/// a re-plan after a commit) so that the next plan compares only the objects whose desired or live
-/// body changed.
+/// The last plan's rows, kept by a process that plans again and again (the sync agent, a re-plan
+/// after a commit) so that the next plan compares only the objects whose desired or live body
+/// changed, and patches the last plan's bindings rather than building them again.
 ///
-/// An entry is reused only when both bodies are the very same storage as last time
+/// A row is reused only when both bodies are the very same storage as last time
 /// (`JSONValue.isIdentical(to:)`): a rendering reused from the render cache and a live object
-/// reused from a live-state cache. The entry holds both bodies, so their storage cannot be freed and
+/// reused from a live-state cache. The rows hold both bodies, so their storage cannot be freed and
 /// reused by another value; identity therefore implies equal content and the reuse is exact.
 public final class DiffMemo: @unchecked Sendable {
-    struct Entry {
-        var desired: JSONValue
-        var live: JSONValue
-        var comparison: Differ.Comparison
+    /// What the last plan leaves for the next one.
+    struct Last {
+        var rows: [DiffRow]
+        /// Whether the next plan's live array is the very array the last plan saw.
+        var sameLive: Bool
+        var bindings: [ObjectKey: String]
+        /// The resourceVersions of the last plan's deletions.
+        var deletions: [ObjectKey: String]
+    }
+
+    /// The live array of the last plan and what was derived from it alone, reused while the live
+    /// array is the same storage (a live-state cache with nothing new).
+    private struct LiveDerived {
+        var objects: [Manifest]
+        var index: [ObjectKey: Int]?
+        var guarantees: [GPUGuarantees.Key: Int]?
     }
 
     private let lock = NSLock()
-    private var entries: [ObjectKey: Entry] = [:]
-    /// The live objects of the last plan and their index by key, reused while the live array is
-    /// the same storage (a live-state cache with nothing new).
-    private var liveIndex: (objects: [Manifest], byKey: [ObjectKey: JSONValue])?
+    private var rows: [DiffRow] = []
+    private var bindings: [ObjectKey: String] = [:]
+    private var deletions: [ObjectKey: String] = [:]
+    private var planned = false
+    private var liveDerived: LiveDerived?
 
     public init() {}
 
@@ -31,36 +44,64 @@ public final class DiffMemo: @unchecked Sendable {
     public var count: Int {
         lock.lock()
         defer { lock.unlock() }
-        return entries.count
+        return rows.count
+    }
+
+    /// Hands the last plan over to a plan against `live` (nil before the first plan), keeping no
+    /// reference to its rows and bindings so the new plan can update them in place; `remember`
+    /// gives them back.
+    func takeLast(for live: [Manifest]) -> Last? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard planned else { return nil }
+        let last = Last(rows: rows, sameLive: liveDerived.map { Self.same($0.objects, live) } ?? false,
+                        bindings: bindings, deletions: deletions)
+        rows = []
+        bindings = [:]
+        deletions = [:]
+        planned = false
+        return last
     }
 
     /// `live` indexed by key, built once per distinct live array.
-    func index(_ live: [Manifest]) -> [ObjectKey: JSONValue] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = liveIndex, cached.objects.count == live.count,
-           cached.objects.withUnsafeBufferPointer({ a in live.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress } }) {
-            return cached.byKey
-        }
-        let byKey = Differ.index(live)
-        liveIndex = (live, byKey)
-        return byKey
+    func index(_ live: [Manifest]) -> [ObjectKey: Int] {
+        derived(live, \.index) { Differ.index(live) }
     }
 
-    func snapshot() -> [ObjectKey: Entry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries
+    /// The GPU guarantees the live ClusterQueues hold, read once per distinct live array.
+    func guarantees(of live: [Manifest]) -> [GPUGuarantees.Key: Int] {
+        derived(live, \.guarantees) { GPUGuarantees.read(live) }
     }
 
-    /// Records this plan's fresh comparisons and forgets keys that are no longer desired.
-    func update(_ fresh: [(ObjectKey, Entry)], reused: Int, desiredKeys: Set<ObjectKey>) {
+    /// Records the plan just made.
+    func remember(rows: [DiffRow], live: [Manifest], bindings: [ObjectKey: String], deletions: [ObjectKey: String],
+                  compared: Int) {
         lock.lock()
         defer { lock.unlock() }
-        for (key, entry) in fresh { entries[key] = entry }
-        lastPlan = (fresh.count, reused)
-        if entries.count > desiredKeys.count {
-            entries = entries.filter { desiredKeys.contains($0.key) }
+        self.rows = rows
+        self.bindings = bindings
+        self.deletions = deletions
+        planned = true
+        if let derived = liveDerived, !Self.same(derived.objects, live) { liveDerived = nil }
+        lastPlan = (compared, rows.count - compared)
+    }
+
+    private func derived<T>(_ live: [Manifest], _ field: WritableKeyPath<LiveDerived, T?>, make: () -> T) -> T {
+        lock.lock()
+        if let cached = liveDerived, Self.same(cached.objects, live), let value = cached[keyPath: field] {
+            lock.unlock()
+            return value
         }
+        lock.unlock()
+        let value = make()
+        lock.lock()
+        if liveDerived.map({ !Self.same($0.objects, live) }) ?? true { liveDerived = LiveDerived(objects: live) }
+        liveDerived![keyPath: field] = value
+        lock.unlock()
+        return value
+    }
+
+    private static func same(_ a: [Manifest], _ b: [Manifest]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
     }
 }

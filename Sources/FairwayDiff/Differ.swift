@@ -23,58 +23,54 @@ public enum Differ {
         case update([FieldChange])
     }
 
-    /// Plans `desired` against `live`. With a `memo`, objects whose desired and live bodies are the
-    /// same storage as in the memo's last plan are not compared again.
+    /// Plans `desired` against `live`, with the tenant of each desired object by key.
     public static func plan(desired: [Manifest], tenantOf: [ObjectKey: String], live: [Manifest], liveSerial: Int,
                             revision: String, options: DiffOptions = DiffOptions(), memo: DiffMemo? = nil) -> Plan {
-        let lookup = memo?.index(live) ?? index(live)
-        // Comparing objects is independent per object: spread it over the cores.
-        let remembered = memo?.snapshot() ?? [:]
-        let outcomes = ParallelMap.map(desired) { manifest -> (comparison: Comparison, fresh: Bool) in
-            guard let current = lookup[manifest.key] else { return (.create, false) }
-            if let entry = remembered[manifest.key], entry.desired.isIdentical(to: manifest.body),
-               entry.live.isIdentical(to: current) {
-                return (entry.comparison, false)
-            }
-            return (compare(manifest.key, desired: manifest.body, live: current), true)
+        plan(desired: desired, tenants: desired.map { tenantOf[$0.key] }, live: live, liveSerial: liveSerial,
+             revision: revision, options: options, memo: memo)
+    }
+
+    /// Plans `desired` against `live`, with the tenant of each desired object by position. With a
+    /// `memo`, objects whose desired and live bodies are the same storage as in the memo's last plan
+    /// are not compared again.
+    public static func plan(desired: [Manifest], tenants: [String?], live: [Manifest], liveSerial: Int,
+                            revision: String, options: DiffOptions = DiffOptions(), memo: DiffMemo? = nil) -> Plan {
+        precondition(tenants.count == desired.count, "one tenant entry per desired object")
+        var last = memo?.takeLast(for: live)
+        var previousRows = last?.rows ?? []
+        last?.rows = []
+        let made = DiffRows.make(desired: desired, live: live, taking: &previousRows, sameLive: last?.sameLive ?? false) {
+            memo?.index(live) ?? index(live)
         }
+        let rows = made.rows
         var changes: [Change] = []
         var unchanged = 0
         var refusals: [String] = []
-        for (manifest, outcome) in zip(desired, outcomes) {
-            let tenant = tenantOf[manifest.key]
-            switch outcome.comparison {
-            case .create:
-                changes.append(Change(action: .create, key: manifest.key, tenant: tenant, desired: manifest.body))
-            case .unowned:
-                refusals.append("\(manifest.key) exists but is not managed by Fairway; it will not be taken over")
+        var matched = [Bool](repeating: false, count: live.count)
+        for position in rows.indices {
+            if let twin = rows[position].liveIndex { matched[twin] = true }
+            switch rows[position].comparison {
             case .unchanged:
                 unchanged += 1
+            case .create:
+                let row = rows[position]
+                changes.append(Change(action: .create, key: row.key, tenant: tenants[position], desired: row.desired))
+            case .unowned:
+                refusals.append("\(rows[position].key) exists but is not managed by Fairway; it will not be taken over")
             case let .update(fields):
-                changes.append(Change(action: .update, key: manifest.key, tenant: tenant, fields: fields,
-                                      desired: manifest.body))
+                let row = rows[position]
+                changes.append(Change(action: .update, key: row.key, tenant: tenants[position], fields: fields,
+                                      desired: row.desired))
             }
-        }
-        let desiredKeys = Set(desired.map(\.key))
-        if let memo {
-            var fresh: [(ObjectKey, DiffMemo.Entry)] = []
-            var reused = 0
-            for (manifest, outcome) in zip(desired, outcomes) {
-                guard let current = lookup[manifest.key] else { continue }
-                if outcome.fresh {
-                    fresh.append((manifest.key, DiffMemo.Entry(desired: manifest.body, live: current, comparison: outcome.comparison)))
-                } else {
-                    reused += 1
-                }
-            }
-            memo.update(fresh, reused: reused, desiredKeys: desiredKeys)
         }
         var deletions: [Change] = []
+        var deletionVersions: [ObjectKey: String] = [:]
         var orphaned: [ObjectKey] = []
-        for manifest in live where !desiredKeys.contains(manifest.key) && Ownership.isOwned(manifest.body) {
+        for (position, manifest) in live.enumerated() where !matched[position] && Ownership.isOwned(manifest.body) {
             if options.prune {
                 let tenant = manifest.body["metadata"]?["labels"]?[Ownership.tenantLabel]?.stringValue
                 deletions.append(Change(action: .delete, key: manifest.key, tenant: tenant))
+                deletionVersions[manifest.key] = resourceVersion(of: manifest.body)
             } else {
                 orphaned.append(manifest.key)
             }
@@ -86,27 +82,44 @@ public enum Differ {
         deletions.sort { $1.key < $0.key }
         var plan = Plan(revision: revision, liveSerial: liveSerial, changes: changes + deletions, unchanged: unchanged,
                         orphaned: orphaned.sorted(), refusals: refusals)
-        plan.gpu = GPUGuarantees.changes(live: live, desired: desired)
-        plan.bindings.objects = bindings(desired: desired, deletions: deletions, lookup: lookup)
+        let liveGuarantees = memo?.guarantees(of: live) ?? GPUGuarantees.read(live)
+        plan.gpu = GPUGuarantees.changes(before: liveGuarantees, after: GPUGuarantees.total(rows.lazy.compactMap(\.guarantee)))
+        var objectBindings = last?.bindings ?? [:]
+        last?.bindings = [:]
+        patchBindings(&objectBindings, made, previousDeletions: last?.deletions, deletions: deletionVersions)
+        plan.bindings.objects = objectBindings
+        memo?.remember(rows: rows, live: live, bindings: plan.bindings.objects, deletions: deletionVersions,
+                       compared: made.freshPositions.count)
         return plan
     }
 
-    /// The resourceVersion of every object the plan writes or relies on ("" for absent ones).
-    static func bindings(desired: [Manifest], deletions: [Change], lookup: [ObjectKey: JSONValue]) -> [ObjectKey: String] {
-        var out: [ObjectKey: String] = [:]
-        out.reserveCapacity(desired.count + deletions.count)
-        func bind(_ key: ObjectKey) {
-            out[key] = lookup[key]?["metadata"]?["resourceVersion"]?.stringValue ?? ""
+    /// The resourceVersion of every object the plan writes or relies on ("" for absent ones). With
+    /// `previousDeletions`, `bindings` holds the previous plan's: the rows this plan did not carry
+    /// over are taken out and its fresh rows and deletions put in. Without, they are built anew.
+    static func patchBindings(_ bindings: inout [ObjectKey: String], _ made: DiffRows,
+                              previousDeletions: [ObjectKey: String]?, deletions: [ObjectKey: String]) {
+        if let previousDeletions {
+            for key in previousDeletions.keys { bindings.removeValue(forKey: key) }
+            for key in made.dropped { bindings.removeValue(forKey: key) }
+            for position in made.freshPositions {
+                bindings[made.rows[position].key] = made.rows[position].resourceVersion
+            }
+        } else {
+            bindings = [:]
+            bindings.reserveCapacity(made.rows.count + deletions.count)
+            for row in made.rows { bindings[row.key] = row.resourceVersion }
         }
-        for manifest in desired { bind(manifest.key) }
-        for change in deletions { bind(change.key) }
-        return out
+        bindings.merge(deletions) { _, new in new }
     }
 
-    static func index(_ live: [Manifest]) -> [ObjectKey: JSONValue] {
-        var byKey: [ObjectKey: JSONValue] = [:]
+    static func resourceVersion(of body: JSONValue) -> String {
+        body["metadata"]?["resourceVersion"]?.stringValue ?? ""
+    }
+
+    static func index(_ live: [Manifest]) -> [ObjectKey: Int] {
+        var byKey: [ObjectKey: Int] = [:]
         byKey.reserveCapacity(live.count)
-        for manifest in live { byKey[manifest.key] = manifest.body }
+        for (position, manifest) in live.enumerated() { byKey[manifest.key] = position }
         return byKey
     }
 

@@ -19,20 +19,34 @@ public struct GPUGuaranteeChange: Sendable, Hashable, Codable {
 /// queue's tenant and GPU-class labels. Comparing desired queues with live ones says what a plan
 /// does to each tenant's GPUs, whoever changed the live queues.
 enum GPUGuarantees {
-    struct Key: Hashable, Comparable {
+    struct Key: Sendable, Hashable, Comparable {
         var tenant: String
         var gpuClass: String
         static func < (a: Key, b: Key) -> Bool { (a.tenant, a.gpuClass) < (b.tenant, b.gpuClass) }
     }
 
+    /// What one object adds to a tenant's guarantee in a class.
+    struct Contribution: Sendable {
+        var key: Key
+        var gpus: Int
+    }
+
+    /// The guarantee `manifest` carries, when it is a ClusterQueue labelled with a tenant and a class.
+    static func contribution(of manifest: Manifest) -> Contribution? {
+        guard manifest.key.kind == "ClusterQueue", manifest.key.group == "kueue.x-k8s.io" else { return nil }
+        let labels = manifest.body["metadata"]?["labels"]
+        guard let tenant = labels?[Ownership.tenantLabel]?.stringValue,
+              let gpuClass = labels?[Ownership.gpuClassLabel]?.stringValue else { return nil }
+        return Contribution(key: Key(tenant: tenant, gpuClass: gpuClass), gpus: gpus(in: manifest.body))
+    }
+
     static func read(_ objects: some Sequence<Manifest>) -> [Key: Int] {
+        total(objects.lazy.compactMap(contribution))
+    }
+
+    static func total(_ contributions: some Sequence<Contribution>) -> [Key: Int] {
         var out: [Key: Int] = [:]
-        for manifest in objects where manifest.key.kind == "ClusterQueue" && manifest.key.group == "kueue.x-k8s.io" {
-            let labels = manifest.body["metadata"]?["labels"]
-            guard let tenant = labels?[Ownership.tenantLabel]?.stringValue,
-                  let gpuClass = labels?[Ownership.gpuClassLabel]?.stringValue else { continue }
-            out[Key(tenant: tenant, gpuClass: gpuClass), default: 0] += gpus(in: manifest.body)
-        }
+        for contribution in contributions { out[contribution.key, default: 0] += contribution.gpus }
         return out
     }
 
@@ -51,8 +65,7 @@ enum GPUGuarantees {
         return total
     }
 
-    static func changes(live: [Manifest], desired: [Manifest]) -> [GPUGuaranteeChange] {
-        let before = read(live), after = read(desired)
+    static func changes(before: [Key: Int], after: [Key: Int]) -> [GPUGuaranteeChange] {
         let keys = Set(before.keys).union(after.keys).sorted()
         return keys.compactMap { key in
             let b = before[key] ?? 0, a = after[key] ?? 0

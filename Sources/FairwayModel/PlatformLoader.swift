@@ -26,16 +26,18 @@ public struct PlatformLoader: Sendable {
         var repoPolicies = Set<String>()
         var documents: [(FileResult, bundled: Bool)] = []
         let cache = parseCache
-        // Reading, checking and typing each file is independent: spread over the cores, and reuse
-        // what the parse cache has for unchanged blobs.
-        let results = ParallelMap.map(snapshot.files) { file in
-            if let cached = cache?.lookup(file) { return cached }
-            let result = FileResult.make(reader.read(file), bundled: false)
-            cache?.store(file, result)
-            return result
+        // Reuse what the parse cache has for unchanged blobs; reading, checking and typing each
+        // other file is independent: spread over the cores.
+        var results = cache?.lookup(snapshot.files) ?? Array(repeating: nil, count: snapshot.files.count)
+        let missing = results.indices.filter { results[$0] == nil }
+        let parsed = ParallelMap.map(missing) { [files = snapshot.files] index in
+            FileResult.make(reader.read(files[index]), bundled: false)
         }
+        for (index, result) in zip(missing, parsed) { results[index] = result }
+        cache?.store(zip(missing, parsed).map { (snapshot.files[$0], $1) })
         cache?.endLoad()
-        for (file, result) in zip(snapshot.files, results) {
+        for (file, found) in zip(snapshot.files, results) {
+            guard let result = found else { continue }
             diagnostics += result.diagnostics
             guard let document = result.document else {
                 // Keep the name the layout implies, so references to this file do not become errors too.
@@ -48,7 +50,8 @@ public struct PlatformLoader: Sendable {
             documents.append((result, false))
         }
         for file in bundledPolicies {
-            let result = FileResult.make(reader.read(file), bundled: true)
+            let make = { FileResult.make(reader.read(file), bundled: true) }
+            let result = cache?.bundled(file, make: make) ?? make()
             diagnostics += result.diagnostics.map { var d = $0; d.location?.path = "\(BundledPolicies.prefix)\(file.path)"; return d }
             guard let document = result.document else { continue }
             guard !repoPolicies.contains("\(document.header.kind.rawValue)/\(document.header.name)") else { continue }

@@ -2,17 +2,20 @@ import FairwayCore
 
 extension PlatformValidator {
     mutating func checkTenants() {
-        var namespaceOwners: [String: SourceLocation] = [:]
+        // Where each namespace was first declared: (tenant, namespace) positions, located on a problem.
+        var namespaceOwners: [String: (tenant: Int, index: Int)] = [:]
+        func located(_ owner: (tenant: Int, index: Int)) -> SourceLocation {
+            platform.tenants[owner.tenant].location("spec", "namespaces", .index(owner.index), "name")
+        }
         let profiles = Set(platform.notebookCatalog?.spec.profiles.map(\.name) ?? [])
-        for tenant in platform.tenants {
+        for (tenantIndex, tenant) in platform.tenants.enumerated() {
             let spec = tenant.spec
             for (index, namespace) in spec.namespaces.enumerated() {
-                let here = tenant.location("spec", "namespaces", .index(index), "name")
                 if let first = namespaceOwners[namespace.name] {
-                    error("duplicate-namespace", "namespace '\(namespace.name)' is already declared", here,
-                          hint: "namespaces are unique across tenants; first declared at \(first)")
+                    error("duplicate-namespace", "namespace '\(namespace.name)' is already declared",
+                          located((tenantIndex, index)), hint: "namespaces are unique across tenants; first declared at \(located(first))")
                 } else {
-                    namespaceOwners[namespace.name] = here
+                    namespaceOwners[namespace.name] = (tenantIndex, index)
                 }
             }
             for key in (spec.quota ?? [:]).keys.sorted() where key.contains("nvidia.com/") {
@@ -24,11 +27,11 @@ extension PlatformValidator {
                 checkPriorityClass(name, at: tenant.location("spec", "allowedPriorityClasses", .index(index)))
             }
             if let name = spec.defaults?.priorityClass {
-                let at = tenant.location("spec", "defaults", "priorityClass")
-                checkPriorityClass(name, at: at)
+                let at = { tenant.location("spec", "defaults", "priorityClass") }
+                checkPriorityClass(name, at: at())
                 if !allowed.isEmpty, !allowed.contains(name), priorityClassNames.contains(name) {
                     error("priority-class-not-allowed",
-                          "default priority class '\(name)' is not in the tenant's allowedPriorityClasses", at)
+                          "default priority class '\(name)' is not in the tenant's allowedPriorityClasses", at())
                 }
             }
             if platform.fairnessPolicy != nil {

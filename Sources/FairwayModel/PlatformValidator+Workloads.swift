@@ -21,10 +21,10 @@ extension PlatformValidator {
             }
             checkGPUClass(workload, tenant: tenant)
             if let pc = spec.priorityClass {
-                let at = doc.location("spec", "priorityClass")
-                checkPriorityClass(pc, at: at)
+                let at = { doc.location("spec", "priorityClass") }
+                checkPriorityClass(pc, at: at())
                 if let allowed = tenant?.spec.allowedPriorityClasses, !allowed.contains(pc) {
-                    error("priority-class-not-allowed", "tenant \(workload.tenant) may not use priority class '\(pc)'", at,
+                    error("priority-class-not-allowed", "tenant \(workload.tenant) may not use priority class '\(pc)'", at(),
                           hint: "allowed: \(allowed.joined(separator: ", "))")
                 }
             }
@@ -42,12 +42,12 @@ extension PlatformValidator {
             }
             return
         }
-        let at = doc.location("spec", "gpuClass")
+        let at = { doc.location("spec", "gpuClass") }
         if platform.fairnessPolicy != nil, !knownGPUClasses.contains(gpuClass) {
-            error("unknown-gpu-class", "GPU class '\(gpuClass)' is not in the fairness policy or any node pool", at,
+            error("unknown-gpu-class", "GPU class '\(gpuClass)' is not in the fairness policy or any node pool", at(),
                   hint: Self.didYouMean(gpuClass, knownGPUClasses))
         } else if let tenant, !(tenant.spec.gpuClasses ?? []).contains(gpuClass) {
-            error("gpu-class-not-allowed", "tenant \(workload.tenant) does not list GPU class '\(gpuClass)'", at,
+            error("gpu-class-not-allowed", "tenant \(workload.tenant) does not list GPU class '\(gpuClass)'", at(),
                   hint: "add it to spec.gpuClasses in \(tenant.path), or use one of: \((tenant.spec.gpuClasses ?? []).joined(separator: ", "))")
         }
     }

@@ -79,9 +79,10 @@ struct PlatformValidator {
         }
     }
 
-    mutating func checkPriorityClass(_ name: String, at location: SourceLocation) {
+    /// `location` is looked up only for a problem (a lookup walks the document's tree).
+    mutating func checkPriorityClass(_ name: String, at location: @autoclosure () -> SourceLocation) {
         guard platform.cluster != nil, !priorityClassNames.contains(name) else { return }
-        error("unknown-priority-class", "priority class '\(name)' is not declared in cluster.yaml", location,
+        error("unknown-priority-class", "priority class '\(name)' is not declared in cluster.yaml", location(),
               hint: Self.didYouMean(name, priorityClassNames))
     }
 }

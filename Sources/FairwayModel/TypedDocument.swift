@@ -2,10 +2,16 @@ import FairwayCore
 
 /// One file's outcome: the parsed document (or nil), its diagnostics, and its typed form. This is
 /// what the parse cache keeps per Git blob, so an unchanged file is neither parsed nor decoded again.
-struct FileResult: Sendable {
-    var document: ReadDocument?
-    var diagnostics: [Diagnostic]
-    var typed: Result<TypedDocument, DecodeFailure>?
+final class FileResult: Sendable {
+    let document: ReadDocument?
+    let diagnostics: [Diagnostic]
+    let typed: Result<TypedDocument, DecodeFailure>?
+
+    init(document: ReadDocument?, diagnostics: [Diagnostic], typed: Result<TypedDocument, DecodeFailure>?) {
+        self.document = document
+        self.diagnostics = diagnostics
+        self.typed = typed
+    }
 
     static func make(_ read: (ReadDocument?, [Diagnostic]), bundled: Bool) -> FileResult {
         let (document, diagnostics) = read

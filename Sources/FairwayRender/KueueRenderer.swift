@@ -9,6 +9,8 @@ import FairwayModel
 /// weight of the policy, and CPU and memory quota in proportion to the pool's node shape.
 struct KueueRenderer {
     let platform: Platform
+    /// ClusterQueues reused while the policy, the class's pools and the queue's identity are unchanged.
+    var cache: RenderCache?
 
     /// The Kubernetes resource one unit of a class is requested as.
     static func resourceName(unit: String) -> String {
@@ -34,26 +36,52 @@ struct KueueRenderer {
         }
     }
 
-    func render() -> (manifests: [Manifest], tenantOf: [ObjectKey: String]) {
-        guard let policy = platform.fairnessPolicy else { return ([], [:]) }
+    /// The objects, and the tenant of each by position.
+    func render() -> (manifests: [Manifest], tenants: [String?]) {
+        guard let policy = platform.fairnessPolicy else { return ([], []) }
         var out: [Manifest] = []
-        var tenantOf: [ObjectKey: String] = [:]
+        var tenants: [String?] = []
         let units = GPUCapacity.unitsByClass(platform)
-        for pool in platform.nodePools where pool.spec.gpu != nil { out.append(resourceFlavor(pool)) }
+        for pool in platform.nodePools where pool.spec.gpu != nil {
+            out.append(resourceFlavor(pool))
+            tenants.append(nil)
+        }
         let classes = Set((policy.spec.classes ?? [:]).keys).union(platform.gpuClasses).sorted()
         for gpuClass in classes {
             let classFlavors = flavors(of: gpuClass)
             guard !classFlavors.isEmpty else { continue }
             out.append(cohort(gpuClass, policy: policy))
+            tenants.append(nil)
             let resource = Self.resourceName(unit: units[gpuClass] ?? "gpu")
+            let inputs = Self.cacheKey(policy: policy, gpuClass: gpuClass, resource: resource, flavors: classFlavors)
             for tenant in platform.tenants where (tenant.spec.gpuClasses ?? []).contains(gpuClass) {
-                let queue = clusterQueue(tenant: tenant.name, gpuClass: gpuClass, resource: resource, flavors: classFlavors,
+                let key = inputs.map { RenderCache.Key.clusterQueue(inputs: $0, tenant: tenant.name) }
+                let queue: Manifest
+                if let key, let cached = cache?.manifests(forKey: key)?.first {
+                    queue = cached
+                } else {
+                    queue = clusterQueue(tenant: tenant.name, gpuClass: gpuClass, resource: resource, flavors: classFlavors,
                                          policy: policy)
-                tenantOf[queue.key] = tenant.name
+                    if let key { cache?.store([queue], forKey: key) }
+                }
+                tenants.append(tenant.name)
                 out.append(queue)
             }
         }
-        return (out, tenantOf)
+        return (out, tenants)
+    }
+
+    /// What every ClusterQueue of a class is rendered from besides its tenant's name: the policy and
+    /// the class's pools (by Git blob id), and the GPU resource. Nil when some input has no blob id.
+    private static func cacheKey(policy: Document<GpuFairnessPolicySpec>, gpuClass: String, resource: String,
+                                 flavors: [Flavor]) -> String? {
+        guard let policyBlob = policy.blobID else { return nil }
+        var key = "kueue:\(policy.path):\(policyBlob):\(gpuClass):\(resource)"
+        for flavor in flavors {
+            guard let blob = flavor.pool.blobID else { return nil }
+            key += ":\(flavor.pool.path)@\(blob)"
+        }
+        return key
     }
 
     private func cohort(_ gpuClass: String, policy: Document<GpuFairnessPolicySpec>) -> Manifest {

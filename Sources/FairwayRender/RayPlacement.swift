@@ -27,6 +27,8 @@ struct RayPlacement: Sendable {
     let gpuResource: String
     let nodeSelector: [(key: String, value: String)]
     let tolerations: [KueueRenderer.Taint]
+    /// Everything that shapes rendered pods, as a cache key part; computed once per placement.
+    let fingerprint: String
 
     static let gpuTaint = KueueRenderer.Taint(key: "nvidia.com/gpu", value: nil, effect: "NoSchedule")
 
@@ -42,6 +44,7 @@ struct RayPlacement: Sendable {
             tolerations.append(Self.gpuTaint)
         }
         self.tolerations = tolerations
+        fingerprint = Self.fingerprint(gpuResource: gpuResource, nodeSelector: nodeSelector, tolerations: tolerations)
     }
 
     private static func selector(gpuClass: String, pools: [Document<NodePoolSpec>]) -> [(key: String, value: String)] {
@@ -67,8 +70,8 @@ struct RayPlacement: Sendable {
         return nil
     }
 
-    /// Everything that shapes rendered pods, as a cache key part.
-    var fingerprint: String {
+    private static func fingerprint(gpuResource: String, nodeSelector: [(key: String, value: String)],
+                                    tolerations: [KueueRenderer.Taint]) -> String {
         let selector = nodeSelector.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         let taints = tolerations.map { "\($0.key)=\($0.value ?? ""):\($0.effect)" }.joined(separator: ",")
         return "\(gpuResource);\(selector);\(taints)"

@@ -47,9 +47,10 @@ struct RayRenderer {
 
     /// What the rendering depends on, when every document has a blob id: the workload document, its
     /// tenant (namespaces, service account, default priority), the priority class and the placement.
-    var cacheKey: String? {
+    var cacheKey: RenderCache.Key? {
         guard let blob = workload.document.blobID, let tenantBlob = tenant.blobID else { return nil }
-        return "\(workload.document.path):\(blob):\(tenantBlob):\(priorityClass ?? ""):\(placement?.fingerprint ?? "")"
+        return .workload(path: workload.document.path, blobID: blob, tenantBlobID: tenantBlob, priorityClass: priorityClass,
+                         placement: placement?.fingerprint)
     }
 
     func render() -> Manifest {

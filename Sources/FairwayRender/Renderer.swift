@@ -16,21 +16,29 @@ public struct DesiredState: Sendable {
     public var revision: String
     /// Objects in render order (tenant by tenant), not yet stamped with the revision. Plans sort
     /// their changes into apply order; `sortedStampedManifests` gives every object in apply order.
-    public var manifests: [Manifest]
-    /// The tenant each object belongs to, for per-tenant plan totals.
-    public var tenantOf: [ObjectKey: String]
+    public let manifests: [Manifest]
+    /// The tenant each object belongs to, by position in `manifests`, for per-tenant plan totals.
+    public let tenants: [String?]
     /// EKS managed node groups, by name.
     public var nodeGroups: [NodeGroup]
     /// Helm releases, in install order (dependencies first).
     public var helmReleases: [HelmRelease]
 
-    public init(revision: String, manifests: [Manifest], tenantOf: [ObjectKey: String], nodeGroups: [NodeGroup] = [],
+    public init(revision: String, manifests: [Manifest], tenants: [String?], nodeGroups: [NodeGroup] = [],
                 helmReleases: [HelmRelease] = []) {
+        precondition(tenants.count == manifests.count, "one tenant entry per manifest")
         self.revision = revision
         self.manifests = manifests
-        self.tenantOf = tenantOf
+        self.tenants = tenants
         self.nodeGroups = nodeGroups
         self.helmReleases = helmReleases
+    }
+
+    /// The tenant each object belongs to, by key.
+    public var tenantOf: [ObjectKey: String] {
+        var out: [ObjectKey: String] = [:]
+        for (manifest, tenant) in zip(manifests, tenants) where tenant != nil { out[manifest.key] = tenant }
+        return out
     }
 
     /// The body with its source annotation completed to `<path>@<revision>`.
@@ -59,46 +67,47 @@ public struct Renderer: Sendable {
 
     public func render(_ platform: Platform) -> DesiredState {
         var manifests: [Manifest] = []
-        var tenantOf: [ObjectKey: String] = [:]
-        manifests.reserveCapacity(platform.tenants.count * 10)
-        if let cluster = platform.cluster { manifests += PriorityRenderer(cluster: cluster).render() }
-        if let karpenter = platform.cluster?.spec.eks.karpenter {
-            for pool in platform.nodePools { manifests += KarpenterRenderer(pool: pool, karpenter: karpenter).render() }
+        var tenants: [String?] = []
+        func add(_ rendered: [Manifest], tenant: String? = nil) {
+            manifests += rendered
+            tenants += repeatElement(tenant, count: rendered.count)
         }
-        let kueue = KueueRenderer(platform: platform).render()
+        if let cluster = platform.cluster { add(PriorityRenderer(cluster: cluster).render()) }
+        if let karpenter = platform.cluster?.spec.eks.karpenter {
+            for pool in platform.nodePools { add(KarpenterRenderer(pool: pool, karpenter: karpenter).render()) }
+        }
+        let kueue = KueueRenderer(platform: platform, cache: cache).render()
         manifests += kueue.manifests
-        tenantOf.merge(kueue.tenantOf) { first, _ in first }
+        tenants += kueue.tenants
         let classesWithPools = platform.gpuClasses
         for tenant in platform.tenants {
             let queueClasses = (tenant.spec.gpuClasses ?? []).filter { classesWithPools.contains($0) }
-            let rendered: [Manifest]
             if let cached = cache?.manifests(for: tenant, queueClasses: queueClasses) {
-                rendered = cached
+                add(cached, tenant: tenant.name)
             } else {
-                rendered = TenantRenderer(tenant: tenant, queueClasses: queueClasses).render()
+                let rendered = TenantRenderer(tenant: tenant, queueClasses: queueClasses).render()
                 cache?.store(rendered, for: tenant, queueClasses: queueClasses)
+                add(rendered, tenant: tenant.name)
             }
-            for manifest in rendered { tenantOf[manifest.key] = tenant.name }
-            manifests += rendered
         }
         let ray = renderRay(platform)
         manifests += ray.manifests
-        tenantOf.merge(ray.tenantOf) { first, _ in first }
+        tenants += ray.tenants
         cache?.endRender()
         var nodeGroups: [NodeGroup] = []
         if let cluster = platform.cluster {
             nodeGroups = platform.nodePools.compactMap { NodeGroupRenderer(pool: $0, cluster: cluster).render() }
         }
-        return DesiredState(revision: platform.revision, manifests: manifests, tenantOf: tenantOf, nodeGroups: nodeGroups,
+        return DesiredState(revision: platform.revision, manifests: manifests, tenants: tenants, nodeGroups: nodeGroups,
                             helmReleases: HelmRenderer(platform: platform).render())
     }
 }
 
 extension Renderer {
     /// Every Ray workload whose tenant exists, with the placement of each GPU class computed once.
-    func renderRay(_ platform: Platform) -> (manifests: [Manifest], tenantOf: [ObjectKey: String]) {
+    func renderRay(_ platform: Platform) -> (manifests: [Manifest], tenants: [String?]) {
         var manifests: [Manifest] = []
-        var tenantOf: [ObjectKey: String] = [:]
+        var tenants: [String?] = []
         let units = GPUCapacity.unitsByClass(platform)
         var placements: [String: RayPlacement] = [:]
         for workload in platform.rayWorkloads {
@@ -120,10 +129,10 @@ extension Renderer {
                 manifest = renderer.render()
                 if let key = renderer.cacheKey { cache?.store([manifest], forKey: key) }
             }
-            tenantOf[manifest.key] = workload.tenant
+            tenants.append(workload.tenant)
             manifests.append(manifest)
         }
-        return (manifests, tenantOf)
+        return (manifests, tenants)
     }
 }
 

@@ -64,7 +64,7 @@ struct DiffCommand: ParsableCommand {
             diagnostics.append(.warning("base-invalid", "the --from revision \(from) does not validate; every object of --to is shown as new",
                                         at: nil))
         }
-        let plan = Differ.plan(desired: desired.manifests, tenantOf: desired.tenantOf, live: baseObjects, liveSerial: 0,
+        let plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: baseObjects, liveSerial: 0,
                                revision: desired.revision)
         let diff = DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
                                     gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes),

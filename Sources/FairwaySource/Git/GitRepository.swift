@@ -71,9 +71,10 @@ extension git_oid {
     /// The 40-character hexadecimal id.
     var hex: String {
         var copy = self
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, &copy)
-        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = git_oid_fmt($0.baseAddress, &copy) }
+            return 40
+        }
     }
 
     init?(hex: String) {

@@ -41,30 +41,28 @@ struct GitTreeReader {
             let name = String(cString: git_tree_entry_name(entry))
             let path = prefix.isEmpty ? name : "\(prefix)/\(name)"
             let mode = git_tree_entry_filemode(entry)
-            let at = SourceLocation(path: path, line: 1, column: 1)
-            if name == "." || name == ".." || name.contains("/") || name.isEmpty {
+            if name == "." || name == ".." || name.utf8.contains(UInt8(ascii: "/")) || name.isEmpty {
                 diagnostics.append(.error("unsafe-path", "the tree has an entry named '\(name)' under '\(prefix)/'; it is refused",
                                           at: SourceLocation(path: prefix.isEmpty ? "." : prefix, line: 1, column: 1)))
                 continue
             }
-            let platformFile = PlatformLayout.isPlatformFile(path)
-            let platformDirectory = PlatformLayout.isPlatformDirectory(path)
+            let at = SourceLocation(path: path, line: 1, column: 1)
             switch mode {
-            case GIT_FILEMODE_TREE where platformDirectory:
+            case GIT_FILEMODE_TREE where PlatformLayout.isPlatformDirectory(path):
                 var subtree: OpaquePointer?
                 guard git_tree_lookup(&subtree, repository.pointer, git_tree_entry_id(entry)) == 0, let subtree else {
                     throw GitError.last("cannot read tree \(path)", result: -1, fallback: .corrupt)
                 }
                 defer { git_tree_free(subtree) }
                 try walk(subtree, prefix: path)
-            case GIT_FILEMODE_LINK where platformFile || platformDirectory:
+            case GIT_FILEMODE_LINK where PlatformLayout.isPlatformFile(path) || PlatformLayout.isPlatformDirectory(path):
                 diagnostics.append(.error("symlink-refused", "symbolic links are not followed", at: at,
                                           hint: "replace the link with the file itself"))
             case GIT_FILEMODE_COMMIT:  // only the root and platform folders are walked
                 diagnostics.append(.warning("submodule-ignored", "submodule '\(path)' is ignored", at: at,
                                             hint: "platform files must live in this repository"))
             case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
-                guard platformFile else { continue }
+                guard PlatformLayout.isPlatformFile(path) else { continue }
                 try readBlob(entry, path: path, at: at)
             default:
                 continue
