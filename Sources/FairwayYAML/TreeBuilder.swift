@@ -67,7 +67,7 @@ struct TreeBuilder {
                            anchor: Self.string(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            let content: YAMLNode.Content = frame.isMapping ? .mapping(Self.exact(frame.pairs)) : .sequence(Self.exact(frame.items))
             try complete(YAMLNode(content, mark: frame.mark, tag: frame.tag), size: frame.size, anchor: frame.anchor)
         default:
             break
@@ -106,6 +106,12 @@ struct TreeBuilder {
             }
         }
         stack[top].pairs.append(YAMLPair(key: key, value: node))
+    }
+
+    /// The elements in storage of their own size: appends leave up to half an array's capacity
+    /// unused, and trees are kept (a parse cache holds every file's).
+    private static func exact<Element>(_ elements: [Element]) -> [Element] {
+        elements.withUnsafeBufferPointer { Array($0) }
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

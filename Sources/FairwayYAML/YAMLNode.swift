@@ -3,14 +3,25 @@
 /// may contain (duplicate keys, several documents, alias expansion, size) is enforced here; what the
 /// fields mean belongs to FairwayModel.
 
-/// A 1-based position in a YAML file.
+/// A 1-based position in a YAML file. Stored in 32 bits each (files are at most a few MiB), since
+/// every node of a parsed tree carries one.
 public struct YAMLMark: Sendable, Hashable {
-    public var line: Int
-    public var column: Int
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 }
 
@@ -21,7 +32,9 @@ public enum YAMLScalarStyle: Sendable, Hashable {
 
 /// One node of a parsed YAML document with the position where it starts.
 public struct YAMLNode: Sendable {
-    public indirect enum Content: Sendable {
+    /// Held inline rather than `indirect`: collections already live in their arrays' storage, and a
+    /// box per node would be one more allocation for each node a parse cache keeps.
+    public enum Content: Sendable {
         case scalar(String, YAMLScalarStyle)
         case sequence([YAMLNode])
         case mapping([YAMLPair])
