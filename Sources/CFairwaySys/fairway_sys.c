@@ -20,3 +20,11 @@ void fairway_release_free_memory(void) {
     malloc_trim(0);
 #endif
 }
+
+void fairway_limit_malloc_arenas(int count) {
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
+#endif
+}

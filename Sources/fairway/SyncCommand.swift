@@ -83,6 +83,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.limitArenas()
         let logger = Logger(label: "fairway.sync")
         let verifier: WebhookVerifier?
         do {

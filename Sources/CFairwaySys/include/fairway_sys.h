@@ -9,4 +9,8 @@ int fairway_syncfs(int fd);
 /// resident size is what it holds rather than its peak; does nothing elsewhere.
 void fairway_release_free_memory(void);
 
+/// Caps the number of glibc malloc arenas (mallopt(3) M_ARENA_MAX); by default glibc makes up to
+/// eight per core, one per thread that allocates. Does nothing elsewhere.
+void fairway_limit_malloc_arenas(int count);
+
 #endif

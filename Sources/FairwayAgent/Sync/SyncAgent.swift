@@ -1,4 +1,3 @@
-import CFairwaySys
 import FairwayApply
 import FairwayCore
 import Logging
@@ -105,7 +104,7 @@ public final class SyncAgent: Service, Sendable {
                 await publish(run)
                 // A full run reads and renders the whole platform; hand what it freed back to the system,
                 // so the agent's resident memory is what it keeps, not its peak.
-                if run.result != .noop { fairway_release_free_memory() }
+                if run.result != .noop { ProcessMemory.releaseFree() }
                 firstRunDone.withLock { $0 = true }
             }
             group.cancelAll()
