@@ -49,9 +49,12 @@ public struct Pipeline: Sendable {
         self.diffMemo = diffMemo
     }
 
-    /// A pipeline that keeps parses, renderings and comparisons between evaluations, for processes
-    /// that plan again and again (the sync agent): unchanged files are neither parsed nor rendered
-    /// again, and unchanged objects are not compared again.
+    /// A pipeline that keeps parses, renderings and comparisons between evaluations, for a process
+    /// that evaluates several revisions (`fairway diff` renders the base and then the head) or plans
+    /// again and again against a live state it keeps: unchanged files are neither parsed nor
+    /// rendered again, and unchanged objects are not compared again. It holds every rendered object
+    /// between evaluations; the sync agent, which reads live state afresh for each plan, keeps only
+    /// a parse cache (see `Reconciler`).
     public static func incremental() -> Pipeline {
         Pipeline(loader: PlatformLoader(parseCache: ParseCache()), renderCache: RenderCache(), diffMemo: DiffMemo())
     }

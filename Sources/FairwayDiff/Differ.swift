@@ -127,6 +127,8 @@ public enum Differ {
     /// a Secret's values are masked.
     static func compare(_ key: ObjectKey, desired: JSONValue, live: JSONValue) -> Comparison {
         guard Ownership.isOwned(live) else { return .unowned }
+        // The very same body: `fairway diff` compares two renderings that share every unchanged object.
+        if desired.isIdentical(to: live) { return .unchanged }
         // Bodies equal but for the source annotation (the common case) need no normalising.
         if Normalizer.equalIgnoringSource(live, desired) { return .unchanged }
         let owned: FieldDiff.Owned

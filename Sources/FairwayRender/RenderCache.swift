@@ -5,7 +5,7 @@ import FairwayModel
 /// are unchanged: a tenant by path, Git blob id and the GPU classes queued for it; a Ray workload by
 /// path, blob id, its tenant's blob id, priority class and GPU-class placement; a Kueue
 /// ClusterQueue by the policy and pools of its class and its tenant's name. Shared by successive
-/// renders in one process (the sync agent, a re-plan); entries recent renders did not use are
+/// renders in one process (`fairway diff`'s two revisions, a re-plan); entries recent renders did not use are
 /// dropped.
 public final class RenderCache: Sendable {
     /// Everything a cached rendering was made from.

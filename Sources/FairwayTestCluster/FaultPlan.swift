@@ -14,6 +14,12 @@ public struct FaultRule: Sendable, Equatable {
         case tooManyRequests(retryAfterSeconds: Int)
         /// Close the connection without a complete response.
         case dropConnection
+
+        /// Whether the effect decides the response (anything but latency).
+        var isFailure: Bool {
+            if case .latency = self { return false }
+            return true
+        }
     }
 
     /// An HTTP method (`GET`) or a Kubernetes verb (`list`, `watch`, `patch`...); nil matches any.
@@ -113,15 +119,22 @@ public final class FaultPlan: Sendable {
     public func removeAll() { rules.withLock { $0.removeAll() } }
     public var current: [FaultRule] { rules.withLock { $0.map(\.rule) } }
 
-    /// The effects that fire for this request, counting them.
+    /// The effects that fire for this request, counting them: any latencies, and at most one failure
+    /// (a status, a 429 or a dropped connection), from the first rule in order that fires one. A rule
+    /// that would fail a request another rule already fails is not counted, so `times` counts the
+    /// responses the rule decided.
     func effects(method: String, verb: String, path: String, query: [String: String]) -> [FaultRule.Effect] {
         rules.withLock { rules in
             var fired: [FaultRule.Effect] = []
+            var failed = false
             for index in rules.indices where rules[index].rule.matches(method: method, verb: verb, path: path, query: query) {
+                let failure = rules[index].rule.effect.isFailure
+                if failure && failed { continue }
                 if let times = rules[index].rule.times, rules[index].fired >= times { continue }
                 if rules[index].rule.rate < 1, Double.random(in: 0..<1) >= rules[index].rule.rate { continue }
                 rules[index].fired += 1
                 fired.append(rules[index].rule.effect)
+                failed = failed || failure
             }
             return fired
         }

@@ -1,6 +1,7 @@
 import FairwayCore
 import FairwayLive
 import FairwayTestCluster
+import FairwayTestSupport
 import Foundation
 import Logging
 import Testing
@@ -147,8 +148,7 @@ enum FakeHelm {
     /// Writes an executable script with `body` to `directory` and returns its path.
     static func write(_ body: String, in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("helm").path
-        try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try TestScript.install(body, at: path)
         return path
     }
 }

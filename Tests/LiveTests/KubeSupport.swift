@@ -1,6 +1,7 @@
 import FairwayCore
 import FairwayLive
 import FairwayTestCluster
+import FairwayTestSupport
 import Foundation
 
 /// Shared by the Kubernetes client tests: clients for a test cluster, quick retries, and objects.
@@ -81,8 +82,8 @@ enum Kube {
 extension ClientSandbox {
     /// A shell script in the sandbox, executable.
     func script(_ name: String, _ body: String) throws -> String {
-        let path = try write(name, "#!/bin/sh\n" + body)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        let path = directory.appendingPathComponent(name).path
+        try TestScript.install(body, at: path)
         return path
     }
 

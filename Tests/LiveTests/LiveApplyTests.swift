@@ -134,8 +134,12 @@ extension LiveEndToEnd {
 
         @Test func faultsMidApplyThenASecondApplyConverges() async throws {
             try await Self.withWorld { world, charts in
-                // 10% 500s and 10% 429s on every API request, and one dropped connection mid-apply.
+                // 10% 500s and 10% 429s on every API request (the first two requests get one of each
+                // for certain, so both kinds fire however early the apply gives up), and one dropped
+                // connection mid-apply.
                 let rules: JSONValue = [
+                    ["times": 1, "status": 500],
+                    ["times": 1, "retryAfter": 0],
                     ["rate": .double(0.1), "status": 500],
                     ["rate": .double(0.1), "retryAfter": 0],
                     ["verb": "PATCH", "path": "/api/v1/namespaces/research", "times": 1, "drop": true],

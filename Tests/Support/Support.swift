@@ -61,6 +61,27 @@ public struct Run: CustomStringConvertible {
 
 /// A private home for kubectl and helm against one test cluster: HOME, KUBECONFIG and helm's cache,
 /// config and data directories all in a temporary directory, so nothing on the machine is read or changed.
+/// Executable scripts for tests (fake helm, credential plugins).
+public enum TestScript {
+    /// Writes an executable shell script with `body` at `path`.
+    ///
+    /// The executable itself is written by `install(1)`, not by this process: tests run in parallel
+    /// and spawn children, and a child forked while this process held the script open for writing
+    /// would keep it open, so running the script would fail with "text file busy" (ETXTBSY).
+    public static func install(_ body: String, at path: String) throws {
+        let source = path + ".source"
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try Data(("#!/bin/sh\n" + body).utf8).write(to: URL(fileURLWithPath: source))
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/usr/bin/install")
+        install.arguments = ["-m", "755", source, path]
+        try install.run()
+        install.waitUntilExit()
+        guard install.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+}
+
 public struct ClientSandbox {
     public let directory: URL
     public let kubeconfig: String

@@ -54,6 +54,18 @@ import Testing
         #expect(log[0].status == 503)
     }
 
+    @Test func oneFailurePerRequestAndOnlyTheDecidingRuleCounts() async {
+        let api = APIHarness()
+        // Both rules match every request; the second fires only once the first is spent.
+        api.server.faults.add(FaultRule(times: 1, effect: .status(500)))
+        api.server.faults.add(FaultRule(times: 1, effect: .tooManyRequests(retryAfterSeconds: 0)))
+        api.server.faults.add(FaultRule(times: 2, effect: .latency(milliseconds: 1)))
+        var statuses: [Int] = []
+        for _ in 0..<3 { statuses.append(await api.call("GET", "/api/v1/namespaces/default/configmaps").status) }
+        #expect(statuses == [500, 429, 200])
+        #expect(api.server.requestLog.all.map(\.fault) == ["status", "429", nil])
+    }
+
     @Test func faultRateZeroNeverFiresAndRateOneAlwaysDoes() async {
         let api = APIHarness()
         api.server.faults.add(FaultRule(verb: "get", rate: 0, effect: .status(500)))
