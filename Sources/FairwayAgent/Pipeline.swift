@@ -78,9 +78,14 @@ public struct Pipeline: Sendable {
         let loaded = loader.load(snapshot)
         let fairness = loaded.isValid ? Fairness.evaluate(loaded.platform) : FairnessReport(classes: [], diagnostics: [])
         let diagnostics = (loaded.diagnostics + fairness.diagnostics).sorted()
-        let desired = diagnostics.hasErrors || !render ? nil : Renderer(cache: renderCache).render(loaded.platform)
+        let desired = diagnostics.hasErrors || !render ? nil : self.render(loaded.platform)
         return Evaluation(snapshot: snapshot, platform: loaded.platform, fairness: fairness,
                           diagnostics: diagnostics, desired: desired)
+    }
+
+    /// The desired state of a valid platform, through the render cache when there is one.
+    public func render(_ platform: Platform) -> DesiredState {
+        Renderer(cache: renderCache).render(platform)
     }
 
     /// Reads every live object and the serial they were read at.

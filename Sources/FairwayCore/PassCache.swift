@@ -70,13 +70,6 @@ public final class PassCache<Key: Hashable & Sendable, Value: Sendable>: @unchec
         return entries[key] != nil
     }
 
-    /// How many values are held, used or not.
-    public var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.count
-    }
-
     /// Ends the pass; forgets the entries it did not use once they are an eighth of the cache.
     public func endPass() {
         lock.lock()

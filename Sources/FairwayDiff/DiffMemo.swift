@@ -2,8 +2,9 @@ import FairwayCore
 import Foundation
 
 /// The last plan's rows, kept by a process that plans again and again against a live state it
-/// keeps (a re-plan after a commit; see `Pipeline.incremental()`) so that the next plan compares only the objects whose desired or live body
-/// changed, and patches the last plan's bindings rather than building them again.
+/// keeps (a re-plan after a commit; see `Pipeline.incremental()`) so that the next plan compares
+/// only the objects whose desired or live body changed, and patches the last plan's bindings
+/// rather than building them again.
 ///
 /// A row is reused only when both bodies are the very same storage as last time
 /// (`JSONValue.isIdentical(to:)`): a rendering reused from the render cache and a live object

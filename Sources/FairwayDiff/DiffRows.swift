@@ -31,8 +31,8 @@ struct DiffRows {
     static let lookahead = 256
 
     /// Builds the rows for `desired` against `live` from the previous plan's rows (taken, leaving
-    /// `previous` empty, so that when the keys line up they are updated in place). A previous row is carried over when its
-    /// desired body and its live twin's body are the very same storage as now
+    /// `previous` empty, so that when the keys line up they are updated in place). A previous row is
+    /// carried over when its desired body and its live twin's body are the very same storage as now
     /// (`JSONValue.isIdentical`), or, for an object with no live twin, when `live` is the very array
     /// the previous plan saw. `lookup` gives the live index by key; it is asked for only when some
     /// row must be computed.
@@ -78,8 +78,9 @@ struct DiffRows {
     }
 
     /// Rebuilds `rows` in the order of `desired` when the keys do not line up: matching previous
-    /// rows are carried over where reusable, the rest are placeholders listed in `pending`, and the
-    /// keys of previous rows not carried over go to `dropped`.
+    /// rows are carried over where reusable; the others, listed in `pending`, hold the desired
+    /// object as a create until `make` computes them; the keys of previous rows not carried over go
+    /// to `dropped`.
     private static func realign(_ rows: inout [DiffRow], to desired: [Manifest], live: [Manifest], sameLive: Bool,
                                 pending: inout [Int], dropped: inout [ObjectKey]) {
         let previous = rows

@@ -56,14 +56,10 @@ struct KueueRenderer {
             let inputs = Self.cacheKey(policy: policy, gpuClass: gpuClass, resource: resource, flavors: classFlavors)
             for tenant in platform.tenants where (tenant.spec.gpuClasses ?? []).contains(gpuClass) {
                 let key = inputs.map { RenderCache.Key.clusterQueue(inputs: $0, tenant: tenant.name) }
-                let queue: Manifest
-                if let key, let cached = cache?.manifests(forKey: key)?.first {
-                    queue = cached
-                } else {
-                    queue = clusterQueue(tenant: tenant.name, gpuClass: gpuClass, resource: resource, flavors: classFlavors,
-                                         policy: policy)
-                    if let key { cache?.store([queue], forKey: key) }
+                let render = {
+                    [clusterQueue(tenant: tenant.name, gpuClass: gpuClass, resource: resource, flavors: classFlavors, policy: policy)]
                 }
+                let queue = (cache?.manifests(for: key, render: render) ?? render())[0]
                 tenants.append(tenant.name)
                 out.append(queue)
             }

@@ -5,8 +5,8 @@ import FairwayModel
 /// are unchanged: a tenant by path, Git blob id and the GPU classes queued for it; a Ray workload by
 /// path, blob id, its tenant's blob id, priority class and GPU-class placement; a Kueue
 /// ClusterQueue by the policy and pools of its class and its tenant's name. Shared by successive
-/// renders in one process (`fairway diff`'s two revisions, a re-plan); entries recent renders did not use are
-/// dropped.
+/// renders in one process (`fairway diff`'s two revisions, a re-plan); entries recent renders did
+/// not use are dropped.
 public final class RenderCache: Sendable {
     /// Everything a cached rendering was made from.
     enum Key: Hashable, Sendable {
@@ -20,21 +20,20 @@ public final class RenderCache: Sendable {
 
     public init() {}
 
-    private static func key(_ tenant: Document<TenantSpec>, _ queueClasses: [String]) -> Key? {
+    /// The tenant's cache key; nil when the document has no blob id (nothing is cached then).
+    static func key(_ tenant: Document<TenantSpec>, queueClasses: [String]) -> Key? {
         tenant.blobID.map { .tenant(path: tenant.path, blobID: $0, queueClasses: queueClasses) }
     }
 
-    func manifests(for tenant: Document<TenantSpec>, queueClasses: [String]) -> [Manifest]? {
-        Self.key(tenant, queueClasses).flatMap { cache.value(for: $0) }
+    /// The objects cached under `key`, or `render()`'s, stored under `key`. With no key (an input
+    /// without a blob id), always rendered and not stored.
+    func manifests(for key: Key?, render: () -> [Manifest]) -> [Manifest] {
+        guard let key else { return render() }
+        if let cached = cache.value(for: key) { return cached }
+        let rendered = render()
+        cache.store(rendered, for: key)
+        return rendered
     }
-
-    func store(_ manifests: [Manifest], for tenant: Document<TenantSpec>, queueClasses: [String]) {
-        if let key = Self.key(tenant, queueClasses) { cache.store(manifests, for: key) }
-    }
-
-    func manifests(forKey key: Key) -> [Manifest]? { cache.value(for: key) }
-
-    func store(_ manifests: [Manifest], forKey key: Key) { cache.store(manifests, for: key) }
 
     func endRender() { cache.endPass() }
 }

@@ -82,13 +82,9 @@ public struct Renderer: Sendable {
         let classesWithPools = platform.gpuClasses
         for tenant in platform.tenants {
             let queueClasses = (tenant.spec.gpuClasses ?? []).filter { classesWithPools.contains($0) }
-            if let cached = cache?.manifests(for: tenant, queueClasses: queueClasses) {
-                add(cached, tenant: tenant.name)
-            } else {
-                let rendered = TenantRenderer(tenant: tenant, queueClasses: queueClasses).render()
-                cache?.store(rendered, for: tenant, queueClasses: queueClasses)
-                add(rendered, tenant: tenant.name)
-            }
+            let key = RenderCache.key(tenant, queueClasses: queueClasses)
+            let render = { TenantRenderer(tenant: tenant, queueClasses: queueClasses).render() }
+            add(cache?.manifests(for: key, render: render) ?? render(), tenant: tenant.name)
         }
         let ray = renderRay(platform)
         manifests += ray.manifests
@@ -122,13 +118,8 @@ extension Renderer {
                 workload: workload, tenant: tenant,
                 priorityClass: RayRenderer.priorityClass(workload, tenant: tenant, cluster: platform.cluster),
                 placement: placement)
-            let manifest: Manifest
-            if let key = renderer.cacheKey, let cached = cache?.manifests(forKey: key)?.first {
-                manifest = cached
-            } else {
-                manifest = renderer.render()
-                if let key = renderer.cacheKey { cache?.store([manifest], forKey: key) }
-            }
+            let render = { [renderer.render()] }
+            let manifest = (cache?.manifests(for: renderer.cacheKey, render: render) ?? render())[0]
             tenants.append(workload.tenant)
             manifests.append(manifest)
         }

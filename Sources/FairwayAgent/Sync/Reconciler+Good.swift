@@ -1,5 +1,3 @@
-import FairwayRender
-
 extension Reconciler.Good {
     /// What the agent keeps of a good commit between runs: the platform (its documents are shared
     /// with the parse cache), the fairness report and the diagnostics, without the file contents
@@ -18,7 +16,7 @@ extension Reconciler.Good {
     func rendered(by pipeline: Pipeline) -> Self {
         guard evaluation.desired == nil else { return self }
         var good = self
-        good.evaluation.desired = Renderer(cache: pipeline.renderCache).render(evaluation.platform)
+        good.evaluation.desired = pipeline.render(evaluation.platform)
         return good
     }
 }
