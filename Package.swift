@@ -60,9 +60,12 @@ let package = Package(
             dependencies: ["FairwayCore", "FairwayYAML", "FairwaySource"],
             swiftSettings: swiftSettings
         ),
+        // Kueue's admission semantics (quota tree, dominant resource share, flavor assignment, the
+        // fair-sharing scheduler and preemption), pure and independent of Fairway's documents.
+        .target(name: "FairwayAdmission", dependencies: ["FairwayCore"], swiftSettings: swiftSettings),
         .target(
             name: "FairwayFairness",
-            dependencies: ["FairwayCore", "FairwayModel", "CZ3"],
+            dependencies: ["FairwayCore", "FairwayModel", "FairwayAdmission", "CZ3"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -161,6 +164,12 @@ let package = Package(
                 "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
             ],
             exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        // Kueue's own test expectations, ported as fixtures, held against FairwayAdmission.
+        .testTarget(
+            name: "AdmissionTests",
+            dependencies: ["FairwayCore", "FairwayAdmission"],
             swiftSettings: swiftSettings
         ),
         // What the test targets share: repository paths, kubectl/helm lookup, a client sandbox, and a
