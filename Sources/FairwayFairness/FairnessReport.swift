@@ -11,6 +11,12 @@ public struct TenantAllocation: Sendable, Hashable, Codable {
     public var demand: Int
     /// What the tenant gets when every tenant asks for its demand.
     public var target: Int
+    /// The least and most Kueue lets it hold at steady state over the arrival orders replayed;
+    /// nil when the class was not predicted (the policy cannot hold).
+    public var predicted: PredictedBand?
+
+    /// The ideal fair point for divisible work: the weighted water-filling target.
+    public var fairPoint: Int { target }
 }
 
 /// One GPU class: capacity, cap and each tenant's allocation.
@@ -21,6 +27,12 @@ public struct ClassAllocation: Sendable, Hashable, Codable {
     public var unit: String
     public var maxSharePercent: Int?
     public var tenants: [TenantAllocation]
+    /// Every workload of the class at its peak, and how Kueue can admit it.
+    public var workloads: [WorkloadAdmission] = []
+    /// The arrival orders the prediction replayed (empty when it did not run).
+    public var orders: [String] = []
+    /// False when the policy cannot hold in this class (its errors are in the diagnostics).
+    public var feasible: Bool = true
 
     public var guaranteed: Int { tenants.reduce(0) { $0 + $1.guaranteed } }
 }
@@ -44,6 +56,7 @@ public enum Fairness {
         let capacity = GPUCapacity.byClass(platform)
         let demand = DeclaredDemand.byTenantAndClass(platform)
         let units = GPUCapacity.unitsByClass(platform)
+        let quotas = KueueQuotas.build(platform)
         var diagnostics: [Diagnostic] = []
         var classes: [ClassAllocation] = []
         for (className, classPolicy) in (policy.spec.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -66,14 +79,30 @@ public enum Fairness {
             diagnostics += problems
             let targets = problems.hasErrors
                 ? [:] : WaterFilling.targets(capacity: c, maxSharePercent: classPolicy.maxSharePercent, requests: requests)
-            classes.append(ClassAllocation(
+            var allocation = ClassAllocation(
                 gpuClass: className, capacity: c, unit: units[className] ?? "gpu", maxSharePercent: classPolicy.maxSharePercent,
                 tenants: requests.map {
                     TenantAllocation(tenant: $0.tenant, guaranteed: $0.guaranteed, weight: $0.weight,
                                      borrowingLimit: $0.borrowingLimit, lendingLimit: $0.lendingLimit, demand: $0.demand,
                                      target: targets[$0.tenant] ?? 0)
-                }))
+                })
+            allocation.feasible = !problems.hasErrors
+            if let queues = quotas.classes.first(where: { $0.gpuClass == className }) {
+                let workloads = ClassWorkloads.of(queues, platform: platform)
+                allocation.workloads = workloads.map { AdmissionJudge.judge($0, in: queues) }
+                diagnostics += Findings.capacity(queues, policy: policy, className: className)
+                diagnostics += Findings.neverByCPUOrMemory(workloads, admissions: allocation.workloads, gpuClass: className)
+                if allocation.feasible {
+                    let prediction = AdmissionPredictor.predict(queues, workloads: workloads)
+                    allocation.orders = prediction.orders
+                    allocation.workloads = prediction.workloads
+                    for i in allocation.tenants.indices { allocation.tenants[i].predicted = prediction.bands[allocation.tenants[i].tenant] }
+                    diagnostics += prediction.diagnostics
+                }
+            }
+            classes.append(allocation)
         }
+        diagnostics += Protection.diagnostics(quotas, platform: platform)
         diagnostics += FairnessChecks.classesWithoutPolicy(platform: platform, policy: policy)
         diagnostics += SharingChecks.check(platform)
         return FairnessReport(classes: classes, diagnostics: diagnostics.sorted())

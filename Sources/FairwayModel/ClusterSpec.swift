@@ -61,10 +61,14 @@ public struct ClusterSpec: Decodable, Sendable {
         public var value: Int
         public var `default`: Bool?
         public var description: String?
+        /// False: work at this priority must never be preempted by lower-priority work (the
+        /// default is true, Kueue's usual semantics).
+        public var preemptible: Bool?
     }
 
     public struct Scheduling: Decodable, Sendable {
         public var priorityClasses: [PriorityClass]?
+        public var podsReadyTimeout: GoDuration?
     }
 
     public struct Reconcile: Decodable, Sendable {

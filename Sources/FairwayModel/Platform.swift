@@ -48,3 +48,17 @@ public struct LoadResult: Sendable {
 
     public var isValid: Bool { !diagnostics.hasErrors }
 }
+
+extension Platform {
+    /// The priority class a Ray workload runs at: its own, its tenant's default, or the cluster's default.
+    public func priorityClass(of workload: RayWorkload) -> String? {
+        workload.spec.priorityClass ?? tenant(named: workload.tenant)?.spec.defaults?.priorityClass
+            ?? cluster?.spec.priorityClasses.first(where: { $0.default == true })?.name
+    }
+
+    /// The cluster's priority class of that name.
+    public func priorityClass(named name: String?) -> ClusterSpec.PriorityClass? {
+        guard let name else { return nil }
+        return cluster?.spec.priorityClasses.first { $0.name == name }
+    }
+}

@@ -10,6 +10,8 @@ public struct GpuFairnessPolicySpec: Decodable, Sendable {
         public var borrowingLimit: Int?
         public var lendingLimit: Int?
         public var demand: Int?
+        /// Units per job of the demand above the declared workloads (default: one job of all of it).
+        public var jobSize: Int?
     }
 
     public struct ClassPolicy: Decodable, Sendable {

@@ -55,7 +55,11 @@ extension KindSchemas {
                 Field("value", .integer(min: -2_147_483_648, max: 1_000_000_000), required: true, "Priority."),
                 Field("default", .boolean, "The global default (at most one)."),
                 Field("description", .text, "What it is for."),
+                Field("preemptible", .boolean,
+                      "False: work at this priority is never preempted by lower-priority work (default true)."),
             ]))), "Priority classes, rendered as PriorityClass and WorkloadPriorityClass."),
+            Field("podsReadyTimeout", .duration,
+                  "How long an admitted workload may wait for all its pods to run before Kueue releases its quota and requeues it; default `15m`."),
         ])), "Scheduling."),
         Field("reconcile", .object(ObjectSchema("How Fairway reconciles.", [
             Field("interval", .duration, "How often the agent checks for drift; default `5m`."),

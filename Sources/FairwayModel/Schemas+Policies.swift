@@ -13,6 +13,8 @@ extension KindSchemas {
                 Field("borrowingLimit", .count, "Most GPUs borrowed beyond the guarantee."),
                 Field("lendingLimit", .count, "Most of the guarantee lent to others."),
                 Field("demand", .count, "Peak demand; default the tenant's declared peak."),
+                Field("jobSize", .integer(min: 1, max: nil),
+                      "Units per job of the demand above the declared workloads; default one job of all of it."),
             ])), keyFormat: .dnsLabel), "Tenants by name."),
         ])), keyFormat: .dnsLabel), "Classes by name."),
     ])

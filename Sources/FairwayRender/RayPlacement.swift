@@ -4,19 +4,11 @@ import FairwayModel
 /// Where the GPU workers of one GPU class run and what they request: the Kubernetes resource a
 /// whole (or time-sliced) GPU of the class is requested as, the node selector, and the tolerations.
 ///
-/// Node selection. Kueue admits a Ray workload into one ResourceFlavor per pod set and, at
-/// admission, injects that flavor's `nodeLabels` and `tolerations` into the pod templates
-/// (KueueRenderer renders a flavor per GPU pool, labelled with the pool's own node label). So:
-/// - one pool in the class: the selector is exactly that flavor's node labels
-///   (`karpenter.sh/nodepool` or `eks.amazonaws.com/nodegroup`). The pods land on the pool even if
-///   Kueue is bypassed, and Kueue's injection adds nothing that conflicts.
-/// - several pools: a selector naming one pool would make Kueue skip every other flavor of the
-///   class (a flavor whose node labels contradict the pod's selector does not fit), so the selector
-///   uses a label every pool of the class carries: `fairway.dev/gpu-class` when all of them are
-///   Karpenter pools (KarpenterRenderer puts it on their nodes), otherwise the user labels
-///   (`spec.labels`) all pools share with the same value. When there is none, there is no
-///   selector: the GPU resource request plus the tolerations already keep the pods off other
-///   nodes, and Kueue's injection pins them to the admitted pool.
+/// Node selection: `fairway.dev/gpu-class: <class>`, a label Fairway puts on every node of every
+/// pool of the class (Karpenter pools and managed node groups alike, whatever a replaced node group
+/// is called), and the node label of the class's Kueue ResourceFlavor: Kueue injects the same
+/// label at admission, so the two never conflict and the pods land on the class's nodes even
+/// when Kueue is bypassed. A class without pools has no selector.
 ///
 /// Tolerations: every taint of every pool of the class (pools are tainted `nvidia.com/gpu:NoSchedule`
 /// by default), and `nvidia.com/gpu:NoSchedule` even for a class without pools, so that a GPU pod
@@ -48,17 +40,7 @@ struct RayPlacement: Sendable {
     }
 
     private static func selector(gpuClass: String, pools: [Document<NodePoolSpec>]) -> [(key: String, value: String)] {
-        if pools.count == 1 {
-            return (KueueRenderer.nodeLabels(pools[0]).objectValue?.members ?? []).compactMap { member in
-                member.value.stringValue.map { (member.key, $0) }
-            }
-        }
-        guard let first = pools.first else { return [] }
-        if pools.allSatisfy({ $0.spec.provisioner == .karpenter }) { return [(Ownership.gpuClassLabel, gpuClass)] }
-        let shared = (first.spec.labels ?? [:]).filter { label in
-            pools.allSatisfy { $0.spec.labels?[label.key] == label.value }
-        }
-        return shared.keys.sorted().map { ($0, shared[$0]!) }
+        pools.isEmpty ? [] : [(Ownership.gpuClassLabel, gpuClass)]
     }
 
     /// The accelerator resource a worker with `resources` requests, and how many; `gpuResource` is

@@ -38,13 +38,6 @@ struct RayRenderer {
     var elastic: Bool { queued && autoscales }
     var namespace: String { spec.namespace ?? tenant.spec.primaryNamespace }
 
-    /// The priority class a workload runs at: its own, the tenant's default, or the cluster's default.
-    static func priorityClass(_ workload: RayWorkload, tenant: Document<TenantSpec>,
-                              cluster: Document<ClusterSpec>?) -> String? {
-        workload.spec.priorityClass ?? tenant.spec.defaults?.priorityClass
-            ?? cluster?.spec.priorityClasses.first(where: { $0.default == true })?.name
-    }
-
     /// What the rendering depends on, when every document has a blob id: the workload document, its
     /// tenant (namespaces, service account, default priority), the priority class and the placement.
     var cacheKey: RenderCache.Key? {

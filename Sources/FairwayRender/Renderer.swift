@@ -116,7 +116,7 @@ extension Renderer {
             }
             let renderer = RayRenderer(
                 workload: workload, tenant: tenant,
-                priorityClass: RayRenderer.priorityClass(workload, tenant: tenant, cluster: platform.cluster),
+                priorityClass: platform.priorityClass(of: workload),
                 placement: placement)
             let render = { [renderer.render()] }
             let manifest = (cache?.manifests(for: renderer.cacheKey, render: render) ?? render())[0]

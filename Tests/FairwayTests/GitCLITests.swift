@@ -15,7 +15,7 @@ import FairwayCore
         let plan = try CLIRun.fairway(["plan", "--repo", fixture.url, "--ref", "main", "--cache", cache,
                                        "--state", fixture.root.appendingPathComponent("state").path, "--output", "json"])
         #expect(plan.status == 0)
-        #expect(try JSONReader.parse(plan.stdout)["summary"]?["create"] == 118)
+        #expect(try JSONReader.parse(plan.stdout)["summary"]?["create"] == 119)
         let bad = try CLIRun.fairway(["validate", "--repo", fixture.url, "--ref", "nope", "--cache", cache])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("the repository has no ref or commit 'nope' [git-unknown-ref]"))

@@ -49,16 +49,16 @@ import FairwaySource
     static let expected: [Expected] = [
         Expected(kind: "RayJob", namespace: "research", name: "qwen-finetune", tenant: "research", queue: "a100",
                  priority: "batch-high", accelerator: ("nvidia.com/gpu", 4), numGPUs: nil,
-                 nodeSelector: ["karpenter.sh/nodepool": "gpu-a100-training"], autoscaling: nil),
+                 nodeSelector: ["fairway.dev/gpu-class": "a100"], autoscaling: nil),
         Expected(kind: "RayCluster", namespace: "research", name: "hpo-sweep", tenant: "research", queue: "h100-mig",
                  priority: "batch", accelerator: ("nvidia.com/mig-1g.10gb", 1), numGPUs: "1",
-                 nodeSelector: ["eks.amazonaws.com/nodegroup": "gpu-h100-mig"], autoscaling: 300),
+                 nodeSelector: ["fairway.dev/gpu-class": "h100-mig"], autoscaling: 300),
         Expected(kind: "RayCluster", namespace: "students", name: "ray-intro", tenant: "students", queue: "a10g-shared",
                  priority: "interactive", accelerator: ("nvidia.com/gpu", 1), numGPUs: nil,
-                 nodeSelector: ["karpenter.sh/nodepool": "gpu-a10g-shared"], autoscaling: 600),
+                 nodeSelector: ["fairway.dev/gpu-class": "a10g-shared"], autoscaling: 600),
         Expected(kind: "RayService", namespace: "prod-inference", name: "qwen-chat", tenant: "prod-inference",
                  queue: "l4", priority: "serving-critical", accelerator: ("nvidia.com/gpu", 1), numGPUs: nil,
-                 nodeSelector: ["karpenter.sh/nodepool": "gpu-l4-inference"], autoscaling: 600),
+                 nodeSelector: ["fairway.dev/gpu-class": "l4"], autoscaling: 600),
     ]
 
     @Test(arguments: expected)

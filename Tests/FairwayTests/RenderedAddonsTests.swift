@@ -64,7 +64,7 @@ import FairwayRender
         #expect(profiles.count == 4)
         let mig = try #require(profiles.first { $0["slug"] == "pytorch-h100-mig" })
         #expect(mig["kubespawner_override"]?["extra_resource_limits"] == ["nvidia.com/mig-1g.10gb": "1"])
-        #expect(mig["kubespawner_override"]?["node_selector"] == ["eks.amazonaws.com/nodegroup": "gpu-h100-mig"])
+        #expect(mig["kubespawner_override"]?["node_selector"] == ["fairway.dev/node-pool": "gpu-h100-mig"])
         #expect(mig["kubespawner_override"]?["tolerations"]?.arrayValue?.first?["key"] == "nvidia.com/gpu")
         let cpu = try #require(profiles.first { $0["slug"] == "cpu-standard" })
         #expect(cpu["profile_options"]?["image"]?["choices"]?.objectValue?.keys == ["scipy", "pytorch-cpu"])
@@ -118,6 +118,7 @@ import FairwayRender
         var scaled = live
         scaled["scalingConfig"] = ["minSize": 0, "maxSize": 2, "desiredSize": 2]
         scaled["labels"] = ["ml.example.com/workload": "mig-shared", "fairway.dev/gpu-class": "h100-mig",
+                            "fairway.dev/node-pool": "gpu-h100-mig",
                             "nvidia.com/mig.config": "all-1g.10gb", "stale": "yes"]
         guard case let .update(request, fields) = NodeGroupDiff.compare(group, live: .object(scaled)) else {
             Issue.record("expected an in-place update")

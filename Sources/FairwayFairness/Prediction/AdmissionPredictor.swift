@@ -1,0 +1,92 @@
+import FairwayAdmission
+import FairwayCore
+import FairwayModel
+
+/// Replays one class's workloads at their peaks through FairwayAdmission (Kueue v0.19.2's
+/// scheduler) on the very specs Fairway renders, once per arrival order, and reads each tenant's
+/// steady-state holding, the workloads left pending with room idle (starvation) and preemptions
+/// of higher-priority work by lower (priority inversion).
+enum AdmissionPredictor {
+    static func predict(_ queues: KueueQuotas.ClassQueues, workloads: [ClassWorkload], orderCount: Int = ArrivalOrders.defaultCount)
+        -> ClassPrediction {
+        let admissions = workloads.map { AdmissionJudge.judge($0, in: queues) }
+        var bands: [String: PredictedBand] = [:]
+        for queue in queues.queues { bands[queue.tenant] = PredictedBand(min: .max, max: 0) }
+        guard let objects = try? objects(queues) else {
+            return ClassPrediction(bands: [:], workloads: admissions, orders: [], settled: false, diagnostics: [])
+        }
+        let byGuarantee = queues.queues.sorted { ($0.gpu.nominal.units, $0.tenant) > ($1.gpu.nominal.units, $1.tenant) }.map(\.tenant)
+        let orders = ArrivalOrders.of(workloads, tenantsByGuarantee: byGuarantee, count: orderCount)
+        var settled = true
+        var starving: [Int: (order: String, idle: Int64)] = [:]
+        var inversions: [Int: (preemptor: Int, order: String)] = [:]
+        let index = Dictionary(workloads.enumerated().map { ($1.workload.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for order in orders {
+            guard let scheduler = try? Scheduler(flavors: objects.flavors, cohorts: objects.cohorts,
+                                                 clusterQueues: objects.clusterQueues, config: SchedulerConfig()) else { continue }
+            var creation: Int64 = 0
+            for i in order.indices {
+                var workload = workloads[i].workload
+                workload.creation = creation
+                creation += 1
+                try? scheduler.submit(workload)
+                if !order.burst { settled = scheduler.runUntilSteady().settled && settled }
+            }
+            if order.burst { settled = scheduler.runUntilSteady().settled && settled }
+            var used: Int64 = 0
+            for queue in queues.queues {
+                let held = Int(clamping: scheduler.usage(of: queue.name, resource: queues.resource))
+                used += Int64(held)
+                let band = bands[queue.tenant]!
+                bands[queue.tenant] = PredictedBand(min: Swift.min(band.min, held), max: Swift.max(band.max, held))
+            }
+            let idle = queues.capacity - used
+            for (i, workload) in workloads.enumerated() where admissions[i].admission != .never && starving[i] == nil {
+                if !scheduler.isAdmitted(workload.workload.name), Int64(workload.units) <= idle {
+                    starving[i] = (order.name, idle)
+                }
+            }
+            for eviction in scheduler.evictions {
+                guard let victim = index[eviction.workload], let preemptor = index[eviction.preemptor], inversions[victim] == nil,
+                      workloads[victim].priority > workloads[preemptor].priority else { continue }
+                inversions[victim] = (preemptor, order.name)
+            }
+        }
+        for (tenant, band) in bands where band.min == .max { bands[tenant] = PredictedBand(min: 0, max: 0) }
+        var diagnostics = starving.keys.sorted().map { i in
+            starvation(workloads[i], gpuClass: queues.gpuClass, order: starving[i]!.order, idle: starving[i]!.idle)
+        }
+        diagnostics += inversions.keys.sorted().map { i in
+            inversion(workloads[i], by: workloads[inversions[i]!.preemptor], gpuClass: queues.gpuClass, order: inversions[i]!.order)
+        }
+        return ClassPrediction(bands: bands, workloads: admissions, orders: orders.map(\.name), settled: settled,
+                               diagnostics: diagnostics)
+    }
+
+    /// The class's Kueue objects, parsed back from the specs Fairway renders.
+    static func objects(_ queues: KueueQuotas.ClassQueues) throws
+        -> (flavors: [ResourceFlavor], cohorts: [Cohort], clusterQueues: [ClusterQueue]) {
+        func wrap(_ kind: String, _ name: String, _ spec: JSONValue) -> JSONValue {
+            ["apiVersion": "kueue.x-k8s.io/v1beta2", "kind": .string(kind), "metadata": ["name": .string(name)], "spec": spec]
+        }
+        let flavors = [try KueueObjects.resourceFlavor(wrap("ResourceFlavor", queues.gpuClass, queues.flavorSpec)),
+                       try KueueObjects.resourceFlavor(wrap("ResourceFlavor", KueueQuotas.cpuFlavor, KueueQuotas.cpuFlavorSpec))]
+        let cohort = try KueueObjects.cohort(wrap("Cohort", queues.gpuClass, queues.cohortSpec))
+        let clusterQueues = try queues.queues.map { try KueueObjects.clusterQueue(wrap("ClusterQueue", $0.name, queues.clusterQueueSpec($0))) }
+        return (flavors, [cohort], clusterQueues)
+    }
+
+    private static func starvation(_ w: ClassWorkload, gpuClass: String, order: String, idle: Int64) -> Diagnostic {
+        .warning("workload-starves",
+                 "\(w.kind) '\(w.name)' of \(w.tenant) (\(w.units) '\(gpuClass)') can stay pending forever with \(idle) idle (arrival order: \(order)): other tenants' admitted work holds the room it needs and neither of Kueue's fair-sharing preemption rules frees it",
+                 at: w.location,
+                 hint: "raise \(w.tenant)'s guarantee in '\(gpuClass)' to at least \(w.units), or lower the borrowing limits of the tenants that borrow into it")
+    }
+
+    private static func inversion(_ victim: ClassWorkload, by preemptor: ClassWorkload, gpuClass: String, order: String) -> Diagnostic {
+        .warning("priority-inversion",
+                 "\(victim.kind) '\(victim.name)' of \(victim.tenant) at '\(victim.priorityClass ?? "no priority class")' can be preempted by \(preemptor.kind) '\(preemptor.name)' of \(preemptor.tenant) at the lower '\(preemptor.priorityClass ?? "no priority class")' when it reclaims its '\(gpuClass)' guarantee (arrival order: \(order))",
+                 at: victim.location,
+                 hint: "give \(victim.tenant) borrowingLimit: 0 in '\(gpuClass)' so its work never borrows, or mark '\(victim.priorityClass ?? "")' preemptible: false in cluster.yaml")
+    }
+}
