@@ -93,7 +93,7 @@ public enum Fairness {
                 diagnostics += Findings.capacity(queues, policy: policy, className: className)
                 diagnostics += Findings.neverByCPUOrMemory(workloads, admissions: allocation.workloads, gpuClass: className)
                 if allocation.feasible {
-                    let prediction = AdmissionPredictor.predict(queues, workloads: workloads)
+                    let prediction = AdmissionPredictor.predict(queues, workloads: workloads, fairPoints: targets)
                     allocation.orders = prediction.orders
                     allocation.workloads = prediction.workloads
                     for i in allocation.tenants.indices { allocation.tenants[i].predicted = prediction.bands[allocation.tenants[i].tenant] }

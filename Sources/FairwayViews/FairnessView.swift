@@ -1,49 +1,80 @@
 import FairwayCore
 import FairwayFairness
 
-/// GPU allocations per class as a text table, Markdown, JSON or an SVG bar chart.
+/// GPU allocations per class as a text table, Markdown, JSON or an SVG bar chart: per tenant the
+/// guarantee, the ideal fair point (weighted water-filling, for divisible work) and the band Kueue
+/// is predicted to give it at steady state; per workload how it can be admitted.
 public enum FairnessView {
-    static let header = ["class", "capacity", "tenant", "guaranteed", "weight", "borrow", "lend", "demand", "target"]
+    static let header = ["class", "capacity", "tenant", "guaranteed", "weight", "borrow", "lend", "demand", "fair point", "predicted"]
+
+    static func band(_ t: TenantAllocation) -> String {
+        guard let band = t.predicted else { return "-" }
+        return band.min == band.max ? "\(band.min)" : "\(band.min)-\(band.max)"
+    }
+
+    static func capacity(_ c: ClassAllocation) -> String {
+        "\(c.capacity) \(c.unit)" + (c.maxSharePercent.map { " (max \($0)%)" } ?? "") + (c.feasible ? "" : " infeasible")
+    }
 
     static func rows(_ classes: [ClassAllocation]) -> [[String]] {
         var rows: [[String]] = []
         for c in classes {
-            let capacity = "\(c.capacity) \(c.unit)" + (c.maxSharePercent.map { " (max \($0)%)" } ?? "")
             for (i, t) in c.tenants.enumerated() {
-                rows.append([i == 0 ? c.gpuClass : "", i == 0 ? capacity : "", t.tenant, "\(t.guaranteed)", "\(t.weight)",
+                rows.append([i == 0 ? c.gpuClass : "", i == 0 ? capacity(c) : "", t.tenant, "\(t.guaranteed)", "\(t.weight)",
                              t.borrowingLimit.map(String.init) ?? "-", t.lendingLimit.map(String.init) ?? "-",
-                             "\(t.demand)", "\(t.target)"])
+                             "\(t.demand)", "\(t.fairPoint)", band(t)])
             }
         }
         return rows
     }
 
+    static func workloadRows(_ classes: [ClassAllocation]) -> [[String]] {
+        classes.flatMap { c in
+            c.workloads.map { w in [c.gpuClass, w.tenant, "\(w.kind) \(w.name)", "\(w.gpus)", w.admission.rawValue, w.condition ?? ""] }
+        }
+    }
+
     public static func text(_ classes: [ClassAllocation], style: Style) -> String {
         guard !classes.isEmpty else { return "" }
-        return style.bold("GPU allocation") + " (target: what each tenant gets when all ask for their demand)\n"
+        var out = style.bold("GPU allocation")
+            + " (fair point: the ideal for divisible work; predicted: what Kueue holds for the tenant at steady state, least to most over \(classes.first { !$0.orders.isEmpty }?.orders.count ?? 0) arrival orders)\n"
             + TextTable.render([header] + rows(classes))
+        let workloads = workloadRows(classes)
+        if !workloads.isEmpty {
+            out += "\n" + style.bold("Workloads at peak") + "\n"
+                + TextTable.render([["class", "tenant", "workload", "units", "admission", "condition"]] + workloads)
+        }
+        return out
     }
 
     public static func markdown(_ classes: [ClassAllocation], diagnostics: [Diagnostic]) -> String {
         var out = "### GPU allocation\n\n"
         if classes.isEmpty { out += "No GPU classes in the fairness policy.\n" }
         for c in classes {
-            out += "**\(c.gpuClass)**: capacity \(c.capacity) \(c.unit)"
+            out += "**\(Markdown.escape(c.gpuClass))**: capacity \(c.capacity) \(Markdown.escape(c.unit))"
             out += c.maxSharePercent.map { ", no tenant above \($0)%" } ?? ""
-            out += "\n\n| tenant | guaranteed | weight | demand | target | borrowing limit | lending limit |\n"
-            out += "|---|--:|--:|--:|--:|--:|--:|\n"
+            out += c.feasible ? "" : " — **infeasible**: the policy cannot hold"
+            out += "\n\n| tenant | guaranteed | weight | demand | fair point | predicted (Kueue) | borrowing limit | lending limit |\n"
+            out += "|---|--:|--:|--:|--:|--:|--:|--:|\n"
             for t in c.tenants {
-                out += "| \(t.tenant) | \(t.guaranteed) | \(t.weight) | \(t.demand) | \(t.target) | "
+                out += "| \(Markdown.escape(t.tenant)) | \(t.guaranteed) | \(t.weight) | \(t.demand) | \(t.fairPoint) | \(band(t)) | "
                     + "\(t.borrowingLimit.map(String.init) ?? "-") | \(t.lendingLimit.map(String.init) ?? "-") |\n"
+            }
+            if !c.workloads.isEmpty {
+                out += "\n| workload | tenant | units | admission |\n|---|---|--:|---|\n"
+                for w in c.workloads {
+                    out += "| \(Markdown.escape("\(w.kind) \(w.name)")) | \(Markdown.escape(w.tenant)) | \(w.gpus) | \(w.admission.rawValue)"
+                        + (w.condition.map { ": \(Markdown.escape($0))" } ?? "") + " |\n"
+                }
             }
             out += "\n"
         }
         if !diagnostics.isEmpty {
             out += "#### Problems\n\n"
             for d in diagnostics {
-                out += "- `\(d.location.map { "\($0)" } ?? "-")` **\(d.severity.rawValue)[\(d.code)]**: \(d.message)\n"
-                for note in d.notes { out += "  - \(note)\n" }
-                if let hint = d.hint { out += "  - hint: \(hint)\n" }
+                out += "- `\(d.location.map { "\($0)" } ?? "-")` **\(d.severity.rawValue)[\(d.code)]**: \(Markdown.escape(d.message))\n"
+                for note in d.notes { out += "  - \(Markdown.escape("\(note)"))\n" }
+                if let hint = d.hint { out += "  - hint: \(Markdown.escape(hint))\n" }
             }
         }
         return out
@@ -56,6 +87,8 @@ public enum FairnessView {
                 "capacity": .int(Int64(c.capacity)),
                 "unit": .string(c.unit),
                 "maxSharePercent": c.maxSharePercent.map { .int(Int64($0)) } ?? .null,
+                "feasible": .bool(c.feasible),
+                "arrivalOrders": .int(Int64(c.orders.count)),
                 "tenants": .array(c.tenants.map { t in
                     [
                         "name": .string(t.tenant),
@@ -64,7 +97,17 @@ public enum FairnessView {
                         "demand": .int(Int64(t.demand)),
                         "borrowingLimit": t.borrowingLimit.map { .int(Int64($0)) } ?? .null,
                         "lendingLimit": t.lendingLimit.map { .int(Int64($0)) } ?? .null,
+                        "fairPoint": .int(Int64(t.fairPoint)),
                         "target": .int(Int64(t.target)),
+                        "predicted": t.predicted.map { ["min": .int(Int64($0.min)), "max": .int(Int64($0.max))] } ?? .null,
+                    ]
+                }),
+                "workloads": .array(c.workloads.map { w in
+                    [
+                        "tenant": .string(w.tenant), "kind": .string(w.kind), "name": .string(w.name),
+                        "gpus": .int(Int64(w.gpus)), "admission": .string(w.admission.rawValue),
+                        "condition": w.condition.map(JSONValue.string) ?? .null,
+                        "path": w.path.map(JSONValue.string) ?? .null, "line": w.line.map { .int(Int64($0)) } ?? .null,
                     ]
                 }),
             ]

@@ -36,6 +36,12 @@ public struct KueueQuotas: Sendable {
 
         public static let zero = Amounts(units: 0, milliCPU: 0, memoryMiB: 0)
 
+        public init(units: Int64, milliCPU: Int64, memoryMiB: Int64) {
+            self.units = units
+            self.milliCPU = milliCPU
+            self.memoryMiB = memoryMiB
+        }
+
         public static func + (a: Amounts, b: Amounts) -> Amounts {
             Amounts(units: a.units &+ b.units, milliCPU: a.milliCPU &+ b.milliCPU, memoryMiB: a.memoryMiB &+ b.memoryMiB)
         }

@@ -7,8 +7,8 @@ import FairwayModel
 /// steady-state holding, the workloads left pending with room idle (starvation) and preemptions
 /// of higher-priority work by lower (priority inversion).
 enum AdmissionPredictor {
-    static func predict(_ queues: KueueQuotas.ClassQueues, workloads: [ClassWorkload], orderCount: Int = ArrivalOrders.defaultCount)
-        -> ClassPrediction {
+    static func predict(_ queues: KueueQuotas.ClassQueues, workloads: [ClassWorkload], fairPoints: [String: Int],
+                        orderCount: Int = ArrivalOrders.defaultCount) -> ClassPrediction {
         let admissions = workloads.map { AdmissionJudge.judge($0, in: queues) }
         var bands: [String: PredictedBand] = [:]
         for queue in queues.queues { bands[queue.tenant] = PredictedBand(min: .max, max: 0) }
@@ -18,7 +18,8 @@ enum AdmissionPredictor {
         let byGuarantee = queues.queues.sorted { ($0.gpu.nominal.units, $0.tenant) > ($1.gpu.nominal.units, $1.tenant) }.map(\.tenant)
         let orders = ArrivalOrders.of(workloads, tenantsByGuarantee: byGuarantee, count: orderCount)
         var settled = true
-        var starving: [Int: (order: String, idle: Int64)] = [:]
+        var starving: [Int: (order: String, idle: Int64, held: Int)] = [:]
+        let nominal = Dictionary(queues.queues.map { ($0.tenant, $0.gpu.nominal.units) }, uniquingKeysWith: { first, _ in first })
         var inversions: [Int: (preemptor: Int, order: String)] = [:]
         let index = Dictionary(workloads.enumerated().map { ($1.workload.name, $0) }, uniquingKeysWith: { first, _ in first })
         for order in orders {
@@ -34,16 +35,23 @@ enum AdmissionPredictor {
             }
             if order.burst { settled = scheduler.runUntilSteady().settled && settled }
             var used: Int64 = 0
+            var holding: [String: Int] = [:]
             for queue in queues.queues {
                 let held = Int(clamping: scheduler.usage(of: queue.name, resource: queues.resource))
                 used += Int64(held)
+                holding[queue.tenant] = held
                 let band = bands[queue.tenant]!
                 bands[queue.tenant] = PredictedBand(min: Swift.min(band.min, held), max: Swift.max(band.max, held))
             }
             let idle = queues.capacity - used
             for (i, workload) in workloads.enumerated() where admissions[i].admission != .never && starving[i] == nil {
-                if !scheduler.isAdmitted(workload.workload.name), Int64(workload.units) <= idle {
-                    starving[i] = (order.name, idle)
+                let held = holding[workload.tenant] ?? 0
+                let borrowedByOthers = queues.queues.reduce(Int64(0)) { sum, queue in
+                    queue.tenant == workload.tenant ? sum : sum + max(0, Int64(holding[queue.tenant] ?? 0) - queue.gpu.nominal.units)
+                }
+                if !scheduler.isAdmitted(workload.workload.name), idle > 0, Int64(workload.units) <= idle + borrowedByOthers,
+                   Int64(held) < nominal[workload.tenant] ?? 0 {
+                    starving[i] = (order.name, idle, held)
                 }
             }
             for eviction in scheduler.evictions {
@@ -54,7 +62,7 @@ enum AdmissionPredictor {
         }
         for (tenant, band) in bands where band.min == .max { bands[tenant] = PredictedBand(min: 0, max: 0) }
         var diagnostics = starving.keys.sorted().map { i in
-            starvation(workloads[i], gpuClass: queues.gpuClass, order: starving[i]!.order, idle: starving[i]!.idle)
+            starvation(workloads[i], gpuClass: queues.gpuClass, found: starving[i]!, fairPoint: fairPoints[workloads[i].tenant] ?? 0)
         }
         diagnostics += inversions.keys.sorted().map { i in
             inversion(workloads[i], by: workloads[inversions[i]!.preemptor], gpuClass: queues.gpuClass, order: inversions[i]!.order)
@@ -76,9 +84,10 @@ enum AdmissionPredictor {
         return (flavors, [cohort], clusterQueues)
     }
 
-    private static func starvation(_ w: ClassWorkload, gpuClass: String, order: String, idle: Int64) -> Diagnostic {
+    private static func starvation(_ w: ClassWorkload, gpuClass: String, found: (order: String, idle: Int64, held: Int),
+                                   fairPoint: Int) -> Diagnostic {
         .warning("workload-starves",
-                 "\(w.kind) '\(w.name)' of \(w.tenant) (\(w.units) '\(gpuClass)') can stay pending forever with \(idle) idle (arrival order: \(order)): other tenants' admitted work holds the room it needs and neither of Kueue's fair-sharing preemption rules frees it",
+                 "\(w.kind) '\(w.name)' of \(w.tenant) (\(w.units) '\(gpuClass)') can stay pending with \(found.idle) idle while \(w.tenant) holds \(found.held), less than its guarantee (fair point \(fairPoint); arrival order: \(found.order)): Kueue admits whole workloads, and neither its fair-sharing preemption rules nor the lending limits free the room it needs from the tenants that borrow",
                  at: w.location,
                  hint: "raise \(w.tenant)'s guarantee in '\(gpuClass)' to at least \(w.units), or lower the borrowing limits of the tenants that borrow into it")
     }
