@@ -147,7 +147,8 @@ struct KueueRenderer {
         let share = policy.spec.classes?[gpuClass]?.tenants?[tenant]
         let guaranteed = share?.guaranteed ?? 0
         // A tenant with no entry has no share: nothing nominal, nothing to borrow.
-        let borrowing = share == nil ? 0 : share?.borrowingLimit
+        // Any limit past 2^31-1 units is no limit in practice; clamped so the scaled quantities cannot overflow.
+        let borrowing = share == nil ? 0 : share?.borrowingLimit.map { min($0, Int(Int32.max)) }
         let lending = share?.lendingLimit.map { min($0, guaranteed) }
         let split = Self.split(guaranteed, over: flavors.map(\.capacity))
         let flavorEntries: [JSONValue] = zip(flavors, split).map { flavor, nominal in
