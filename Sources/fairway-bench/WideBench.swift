@@ -21,7 +21,7 @@ enum WideBench {
             let keys = (0..<size).map { "        K\($0): \($0)\n" }.joined()
             return original.replacingOccurrences(of: "      env_vars:\n", with: "      env_vars:\n" + keys)
         case "list":
-            let items = (0..<size).map { "        - package-\($0)==1.0.\($0)\n" }.joined()
+            let items = (0..<size).map { "        - p\($0)==1.\($0)\n" }.joined()
             return original.replacingOccurrences(of: "      pip:\n", with: "      pip:\n" + items)
         case "deep":
             let levels = min(size, 90)
