@@ -1,10 +1,17 @@
 /// The members of a JSON object, in the order they were added.
 ///
-/// Objects in Kubernetes manifests are small, so members live in one array and lookups scan it;
-/// that keeps key order (for readable output) and memory low. Setting an existing key replaces its
-/// value in place.
+/// Most objects in Kubernetes manifests are small: members live in one array and lookups scan it,
+/// which keeps key order (for readable output) and memory low. Wide objects (free-form Helm values or
+/// Ray runtime environments with thousands of keys) also get an index from key to position once
+/// they pass `indexThreshold` members, so building, reading and comparing them stays linear. Setting
+/// an existing key replaces its value in place.
 public struct JSONObject: Sendable, Hashable, Sequence {
     public private(set) var members: [(key: String, value: JSONValue)]
+    /// Position of each key, kept only for objects of more than `indexThreshold` members.
+    private var index: [String: Int]?
+
+    /// Members beyond which lookups go through an index rather than a scan.
+    static let indexThreshold = 16
 
     public init() { members = [] }
 
@@ -24,18 +31,41 @@ public struct JSONObject: Sendable, Hashable, Sequence {
             && members.withUnsafeBufferPointer { x in other.members.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
     }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get {
-            for member in members where member.key == key { return member.value }
-            return nil
-        }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            if let position = position(of: key) {
+                if let newValue {
+                    members[position].value = newValue
+                } else {
+                    members.remove(at: position)
+                    reindex()
+                }
             } else if let newValue {
                 members.append((key, newValue))
+                if index != nil {
+                    index![key] = members.count - 1
+                } else if members.count > Self.indexThreshold {
+                    reindex()
+                }
             }
         }
+    }
+
+    private mutating func reindex() {
+        guard members.count > Self.indexThreshold else {
+            index = nil
+            return
+        }
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(members.count)
+        for (position, member) in members.enumerated() { positions[member.key] = position }
+        index = positions
     }
 
     /// The same members with keys sorted by their UTF-8 bytes, recursively: the canonical form.
@@ -44,6 +74,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         copy.members = members
             .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             .map { ($0.key, $0.value.sortedRecursively()) }
+        copy.reindex()
         return copy
     }
 

@@ -1,3 +1,5 @@
+import FairwayCore
+
 /// FairwayFairness decides who gets which GPUs. It computes each GPU class's capacity from the node
 /// pools, each tenant's demand from its workloads, and each tenant's target share by the semantics of
 /// the GpuFairnessPolicy (guarantees, lending and borrowing limits, max share, weighted water-filling
@@ -36,17 +38,17 @@ public struct ShareRequest: Sendable, Hashable {
 /// compare without rounding error. Assumes the policy passed `FairnessChecks` (sum g <= C).
 public enum WaterFilling {
     public static func targets(capacity: Int, maxSharePercent: Int?, requests: [ShareRequest]) -> [String: Int] {
-        let cap = maxSharePercent.map { capacity * $0 / 100 } ?? capacity
-        let totalGuaranteed = requests.reduce(0) { $0 + $1.guaranteed }
+        let cap = maxSharePercent.map { capacity.multiplied(by: $0, dividedBy: 100) } ?? capacity
+        let totalGuaranteed = requests.map(\.guaranteed).saturatingSum()
         var inQuota: [String: Int] = [:]
         var residual: [String: Int] = [:]
-        var pool = max(0, capacity - totalGuaranteed)
+        var pool = max(0, capacity.saturatingSubtracting(totalGuaranteed))
         for r in requests {
             let used = min(r.demand, r.guaranteed)
             inQuota[r.tenant] = used
             let idle = r.guaranteed - used
-            pool += r.lendingLimit.map { min($0, idle) } ?? idle
-            let ceiling = min(r.demand, r.borrowingLimit.map { r.guaranteed + $0 } ?? Int.max, cap)
+            pool = pool.saturatingAdding(r.lendingLimit.map { min($0, idle) } ?? idle)
+            let ceiling = min(r.demand, r.borrowingLimit.map { r.guaranteed.saturatingAdding($0) } ?? Int.max, cap)
             residual[r.tenant] = max(0, ceiling - used)
         }
         var extra: [String: Int] = [:]
@@ -54,8 +56,9 @@ public enum WaterFilling {
         var remaining = pool
         // Tenants whose residual is below their weighted level take their residual; repeat until none is.
         while !active.isEmpty && remaining > 0 {
-            let weights = active.reduce(0) { $0 + $1.weight }
-            let satisfied = active.filter { residual[$0.tenant]! * weights <= $0.weight * remaining }
+            let weights = active.map(\.weight).saturatingSum()
+            // 128-bit products: residuals and the pool are capacities, weights sum over every tenant.
+            let satisfied = active.filter { Int128(residual[$0.tenant]!) * Int128(weights) <= Int128($0.weight) * Int128(remaining) }
             if satisfied.isEmpty { break }
             for r in satisfied {
                 extra[r.tenant] = residual[r.tenant]!
@@ -65,14 +68,15 @@ public enum WaterFilling {
             active.removeAll { done.contains($0.tenant) }
         }
         if !active.isEmpty && remaining > 0 {
-            let weights = active.reduce(0) { $0 + $1.weight }
+            let weights = active.map(\.weight).saturatingSum()
             var remainders: [(request: ShareRequest, remainder: Int)] = []
             var handedOut = 0
             for r in active {
-                let numerator = r.weight * remaining
-                extra[r.tenant] = numerator / weights
-                handedOut += numerator / weights
-                remainders.append((r, numerator % weights))
+                let numerator = Int128(r.weight) * Int128(remaining)
+                let share = Int(numerator / Int128(weights))
+                extra[r.tenant] = share
+                handedOut += share
+                remainders.append((r, Int(numerator % Int128(weights))))
             }
             remainders.sort {
                 if $0.remainder != $1.remainder { return $0.remainder > $1.remainder }

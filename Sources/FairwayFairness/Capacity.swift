@@ -1,3 +1,4 @@
+import FairwayCore
 import FairwayModel
 
 /// GPU capacity per class, in the units tenants are guaranteed: whole GPUs, time-sliced replicas,
@@ -25,7 +26,7 @@ public enum GPUCapacity {
             }
             multiplier = devices.min() ?? 0
         }
-        return maxNodes * perNode * multiplier
+        return maxNodes.saturatingMultiplied(by: perNode).saturatingMultiplied(by: multiplier)
     }
 
     /// The catalogue entries a pool may launch: its types, or its families crossed with its sizes.
@@ -64,7 +65,7 @@ public enum GPUCapacity {
         var capacity: [String: Int] = [:]
         for pool in platform.nodePools {
             guard let gpu = pool.spec.gpu else { continue }
-            capacity[gpu.class, default: 0] += of(pool.spec)
+            capacity[gpu.class] = (capacity[gpu.class] ?? 0).saturatingAdding(of(pool.spec))
         }
         return capacity
     }

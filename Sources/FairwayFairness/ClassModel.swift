@@ -87,7 +87,7 @@ struct ClassModel {
                                   platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> Set<String> {
         guard shares.count > individualTenantLimit else { return Set(shares.map(\.key)) }
         let capacity = GPUCapacity.byClass(platform)[className] ?? 0
-        let cap = policy.spec.classes?[className]?.maxSharePercent.map { capacity * $0 / 100 } ?? capacity
+        let cap = policy.spec.classes?[className]?.maxSharePercent.map { capacity.multiplied(by: $0, dividedBy: 100) } ?? capacity
         var keep = Set(shares.sorted { $0.value.guaranteed > $1.value.guaranteed }.prefix(individualTenantLimit / 2).map(\.key))
         keep.formUnion(shares.filter { $0.value.guaranteed > cap }.map(\.key))
         keep.formUnion(platform.rayWorkloads.filter { $0.spec.gpuClass == className }.map(\.tenant))

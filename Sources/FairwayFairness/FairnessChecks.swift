@@ -6,7 +6,7 @@ enum FairnessChecks {
     static func check(className: String, capacity: Int, maxSharePercent: Int?, requests: [ShareRequest],
                       policy: Document<GpuFairnessPolicySpec>, platform: Platform) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let total = requests.reduce(0) { $0 + $1.guaranteed }
+        let total = requests.map(\.guaranteed).saturatingSum()
         let classAt = policy.keyLocation("spec", "classes", .key(className))
         if total > capacity {
             let pools = platform.nodePools.filter { $0.spec.gpu?.class == className }
@@ -15,10 +15,10 @@ enum FairnessChecks {
             out.append(.error("guarantees-exceed-capacity",
                               "guarantees in class '\(className)' add up to \(total) but its capacity is \(capacity)",
                               at: classAt,
-                              hint: "lower guarantees by \(total - capacity) or add capacity (\(poolText))"))
+                              hint: "lower guarantees by \(total.saturatingSubtracting(capacity)) or add capacity (\(poolText))"))
         }
         if let percent = maxSharePercent {
-            let cap = capacity * percent / 100
+            let cap = capacity.multiplied(by: percent, dividedBy: 100)
             for r in requests where r.guaranteed > cap {
                 out.append(.error("guarantee-above-max-share",
                                   "\(r.tenant) is guaranteed \(r.guaranteed) in '\(className)', above the max share floor(\(percent)% x \(capacity)) = \(cap)",
@@ -35,9 +35,9 @@ enum FairnessChecks {
         guard let classPolicy = policy.spec.classes?[className] else { return [] }
         var out: [Diagnostic] = []
         for workload in platform.rayWorkloads where workload.spec.gpuClass == className && workload.spec.peakAccelerators > 0 {
-            let cap = classPolicy.maxSharePercent.map { c * $0 / 100 } ?? c
+            let cap = classPolicy.maxSharePercent.map { c.multiplied(by: $0, dividedBy: 100) } ?? c
             let share = classPolicy.tenants?[workload.tenant]
-            let ceiling = min(share.map { s in s.borrowingLimit.map { s.guaranteed + $0 } ?? c } ?? 0, cap)
+            let ceiling = min(share.map { s in s.borrowingLimit.map { s.guaranteed.saturatingAdding($0) } ?? c } ?? 0, cap)
             let peak = workload.spec.peakAccelerators
             if peak > ceiling {
                 let why = share == nil ? "the tenant has no share of '\(className)' in the policy"

@@ -34,7 +34,7 @@ public struct ClassAllocation: Sendable, Hashable, Codable {
     /// False when the policy cannot hold in this class (its errors are in the diagnostics).
     public var feasible: Bool = true
 
-    public var guaranteed: Int { tenants.reduce(0) { $0 + $1.guaranteed } }
+    public var guaranteed: Int { tenants.map(\.guaranteed).saturatingSum() }
 }
 
 /// The fairness outcome of a platform: allocations per class, and the problems that make the
@@ -116,7 +116,7 @@ public enum DeclaredDemand {
         var demand: [String: [String: Int]] = [:]
         for workload in platform.rayWorkloads {
             guard let gpuClass = workload.spec.gpuClass else { continue }
-            demand[workload.tenant, default: [:]][gpuClass, default: 0] += workload.spec.peakAccelerators
+            demand[workload.tenant, default: [:]][gpuClass] = (demand[workload.tenant]?[gpuClass] ?? 0).saturatingAdding(workload.spec.peakAccelerators)
         }
         let profiles = platform.notebookCatalog?.spec.profiles ?? []
         for tenant in platform.tenants {
@@ -127,7 +127,7 @@ public enum DeclaredDemand {
                 perClass[gpu.class] = max(perClass[gpu.class] ?? 0, gpu.count ?? 1)
             }
             for (gpuClass, perServer) in perClass {
-                demand[tenant.name, default: [:]][gpuClass, default: 0] += servers * perServer
+                demand[tenant.name, default: [:]][gpuClass] = (demand[tenant.name]?[gpuClass] ?? 0).saturatingAdding(servers.saturatingMultiplied(by: perServer))
             }
         }
         return demand

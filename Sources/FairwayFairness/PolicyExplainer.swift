@@ -105,7 +105,7 @@ enum PolicyExplainer {
         } else if hasShare, guarantees.count == 1, let g = guarantees.first {
             let percent = model.facts.first { $0.kind == .maxShare }?.value ?? 100
             code = "guarantee-above-max-share"
-            message = "\(g.text) in '\(model.className)', above the max share floor(\(percent)% x \(capacity)) = \(capacity * percent / 100)"
+            message = "\(g.text) in '\(model.className)', above the max share floor(\(percent)% x \(capacity)) = \(capacity.multiplied(by: percent, dividedBy: 100))"
             location = g.location
         } else {
             let total = model.facts.reduce(0) { sum, fact in

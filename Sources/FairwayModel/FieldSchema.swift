@@ -22,7 +22,12 @@ public indirect enum FieldType: Sendable {
     public static let dnsLabel = FieldType.string(.dnsLabel)
     public static func list(_ item: FieldType) -> FieldType { .list(item, minItems: 0) }
     public static func map(_ value: FieldType) -> FieldType { .map(value, keyFormat: .any) }
-    public static let count = FieldType.integer(min: 0, max: nil)
+    /// A count that lands in a Kubernetes int32 field (replicas, seconds, limits): 0 to 2^31-1.
+    public static let count = FieldType.integer(min: 0, max: Int64(Int32.max))
+    /// Nodes of a pool: 0 to 100,000 (EKS's limit of nodes per cluster), so capacities cannot overflow.
+    public static let nodeCount = FieldType.integer(min: 0, max: 100_000)
+    /// GPUs (or time slices) one pod takes: at most one node's worth (16 GPUs x 64 time slices).
+    public static let gpusPerPod = FieldType.integer(min: 0, max: 1024)
 }
 
 /// A named rule for string values.

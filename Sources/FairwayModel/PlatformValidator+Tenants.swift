@@ -41,13 +41,41 @@ extension PlatformValidator {
                           hint: Self.didYouMean(name, knownGPUClasses))
                 }
             }
+            if let policy = platform.fairnessPolicy {
+                for (index, name) in (spec.gpuClasses ?? []).enumerated()
+                where policyClasses.contains(name) && policy.spec.classes?[name]?.tenants?[tenant.name] == nil {
+                    error("class-without-share", "tenant \(tenant.name) lists GPU class '\(name)' but has no share of it in \(policy.path)",
+                          tenant.location("spec", "gpuClasses", .index(index)),
+                          hint: "add spec.classes.\(name).tenants.\(tenant.name) to \(policy.path), or remove the class")
+                }
+            }
             if platform.notebookCatalog != nil {
                 for (index, name) in (spec.notebooks?.profiles ?? []).enumerated() where !profiles.contains(name) {
                     error("unknown-profile", "notebook profile '\(name)' is not in jupyterhub/images.yaml",
                           tenant.location("spec", "notebooks", "profiles", .index(index)),
                           hint: Self.didYouMean(name, profiles))
                 }
+                checkProfileClasses(tenant)
+            } else if let listed = spec.notebooks?.profiles, !listed.isEmpty,
+                      !platform.headers.contains(where: { $0.kind == .notebookCatalog }) {
+                error("unknown-profile", "tenant \(tenant.name) lists notebook profiles but there is no jupyterhub/images.yaml",
+                      tenant.location("spec", "notebooks", "profiles", .index(0)),
+                      hint: "add jupyterhub/images.yaml with the profiles, or remove spec.notebooks.profiles")
             }
+        }
+    }
+
+    /// A profile's GPU class must be one the tenant may use.
+    private mutating func checkProfileClasses(_ tenant: Document<TenantSpec>) {
+        guard let catalog = platform.notebookCatalog else { return }
+        let allowed = Set(tenant.spec.gpuClasses ?? [])
+        for (index, name) in (tenant.spec.notebooks?.profiles ?? []).enumerated() {
+            guard let gpu = catalog.spec.profiles.first(where: { $0.name == name })?.gpu,
+                  knownGPUClasses.contains(gpu.class), !allowed.contains(gpu.class) else { continue }
+            error("gpu-class-not-allowed",
+                  "notebook profile '\(name)' uses GPU class '\(gpu.class)', which tenant \(tenant.name) does not list in gpuClasses",
+                  tenant.location("spec", "notebooks", "profiles", .index(index)),
+                  hint: "add '\(gpu.class)' to spec.gpuClasses, or remove the profile")
         }
     }
 
@@ -76,6 +104,12 @@ extension PlatformValidator {
                 error("unknown-gpu-class", "GPU class '\(gpu.class)' is not in the fairness policy or any node pool",
                       catalog.location("spec", "profiles", .index(index), "gpu", "class"),
                       hint: Self.didYouMean(gpu.class, knownGPUClasses))
+            } else if let gpu = profile.gpu, let name = profile.nodepool, let pool = platform.nodePools.first(where: { $0.name == name }),
+                      pool.spec.gpu?.class != gpu.class {
+                let poolClass = pool.spec.gpu.map { "GPU class '\($0.class)'" } ?? "no GPUs"
+                error("gpu-class-mismatch", "profile '\(profile.name)' asks for GPU class '\(gpu.class)' but node pool \(name) has \(poolClass)",
+                      catalog.location("spec", "profiles", .index(index), "gpu", "class"),
+                      hint: "set gpu.class to the pool's class, or pick a pool of class '\(gpu.class)'")
             }
         }
         if defaults.count > 1 {

@@ -75,7 +75,7 @@ extension PlatformValidator {
                       doc.location("spec", "workerGroups", .index(index), group.maxReplicas == nil ? "replicas" : "maxReplicas"),
                       hint: "minReplicas <= replicas <= maxReplicas")
             }
-            totalMax += group.effectiveMax
+            totalMax = totalMax.saturatingAdding(group.effectiveMax)
         }
         if let limit = tenant?.spec.ray?.maxWorkerReplicas, totalMax > limit {
             error("worker-limit-exceeded",

@@ -27,6 +27,8 @@ struct PlatformValidator {
         v.checkRayWorkloads()
         v.checkCatalog()
         v.checkPolicies()
+        v.checkReservedNamespaces()
+        v.checkClusterQueueNames()
         return v.diagnostics
     }
 

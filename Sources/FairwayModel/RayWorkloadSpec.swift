@@ -66,6 +66,6 @@ public struct RayWorkloadSpec: Decodable, Sendable {
 
     /// GPUs (or MIG devices) the workload holds at its largest: every group at maxReplicas.
     public var peakAccelerators: Int {
-        groups.reduce(0) { $0 + $1.effectiveMax * $1.resources.acceleratorsPerWorker }
+        groups.reduce(0) { $0.saturatingAdding($1.effectiveMax.saturatingMultiplied(by: $1.resources.acceleratorsPerWorker)) }
     }
 }

@@ -94,15 +94,19 @@ struct SchemaChecker {
             }
         case let .integer(min, max):
             guard node.isPlainScalar, let text = node.scalar, let value = YAMLCoreSchema.int(text) else {
+                if node.isPlainScalar, let text = node.scalar, IntegerRange.looksIntegral(text) {
+                    // Digits that do not fit in 64 bits: out of range, not the wrong type.
+                    diagnostics.append(.error("invalid-value",
+                                              "`\(fieldPath)` is \(text), outside the allowed range \(IntegerRange.text(min, max))",
+                                              at: location(node)))
+                    return
+                }
                 return mismatch(node, "an integer", fieldPath)
             }
-            if let min, value < min {
-                diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(value); the least allowed is \(min)",
-                                          at: location(node)))
-            }
-            if let max, value > max {
-                diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(value); the most allowed is \(max)",
-                                          at: location(node)))
+            if (min.map { value < $0 } ?? false) || (max.map { value > $0 } ?? false) {
+                diagnostics.append(.error("invalid-value",
+                                          "`\(fieldPath)` is \(value), outside the allowed range \(IntegerRange.text(min, max))",
+                                          at: location(node), hint: IntegerRange.hint(max)))
             }
         case .boolean:
             guard node.isPlainScalar, let text = node.scalar, YAMLCoreSchema.bool(text) != nil else {
@@ -139,6 +143,30 @@ struct SchemaChecker {
     private mutating func mismatch(_ node: YAMLNode, _ expected: String, _ fieldPath: String) {
         diagnostics.append(.error("wrong-type", "`\(fieldPath)` must be \(expected), not \(node.kindDescription)",
                                   at: location(node)))
+    }
+}
+
+/// How integer bounds read in messages.
+enum IntegerRange {
+    /// `0 to 2147483647`, `at least 1`, `at most 100`.
+    static func text(_ min: Int64?, _ max: Int64?) -> String {
+        switch (min, max) {
+        case let (min?, max?): return "\(min) to \(max)"
+        case let (min?, nil): return "\(min) to \(Int64.max)"
+        case let (nil, max?): return "\(Int64.min) to \(max)"
+        case (nil, nil): return "\(Int64.min) to \(Int64.max)"
+        }
+    }
+
+    /// Where the bound comes from, when it is Kubernetes' int32.
+    static func hint(_ max: Int64?) -> String? {
+        max == Int64(Int32.max) ? "the value lands in a Kubernetes int32 field" : nil
+    }
+
+    /// An optional sign and decimal digits only: an integer, however large.
+    static func looksIntegral(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 }
 

@@ -25,9 +25,9 @@ extension KindSchemas {
             Field("version", .text, "Image version; default latest."),
         ])), "Operating system; default al2023."),
         Field("capacity", .object(ObjectSchema("Node counts.", [
-            Field("minNodes", .count, "Fewest nodes."),
-            Field("desiredNodes", .count, "Desired nodes (managed node groups)."),
-            Field("maxNodes", .count, required: true, "Most nodes; sets the pool's GPU capacity."),
+            Field("minNodes", .nodeCount, "Fewest nodes."),
+            Field("desiredNodes", .nodeCount, "Desired nodes (managed node groups)."),
+            Field("maxNodes", .nodeCount, required: true, "Most nodes; sets the pool's GPU capacity."),
         ])), required: true, "Capacity."),
         Field("labels", .map(.text, keyFormat: .labelKey), "Node labels."),
         Field("taints", .list(.object(ObjectSchema("A node taint.", [

@@ -10,7 +10,7 @@ extension KindSchemas {
             Field("tenants", .map(.object(ObjectSchema("One tenant's share of the class.", [
                 Field("guaranteed", .count, required: true, "GPUs reserved for the tenant (Kueue nominalQuota)."),
                 Field("weight", .integer(min: 1, max: 1000), "Fair-share weight."),
-                Field("borrowingLimit", .count, "Most GPUs borrowed beyond the guarantee."),
+                Field("borrowingLimit", .integer(min: 0, max: nil), "Most GPUs borrowed beyond the guarantee (any larger value than the class holds means no limit)."),
                 Field("lendingLimit", .count, "Most of the guarantee lent to others."),
                 Field("demand", .count, "Peak demand; default the tenant's declared peak."),
                 Field("jobSize", .integer(min: 1, max: nil),

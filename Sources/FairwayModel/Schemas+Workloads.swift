@@ -13,7 +13,7 @@ extension KindSchemas {
         Field("resources", .object(ObjectSchema("Per-worker resources.", exclusive: [["gpu", "mig"]], [
             Field("cpu", .quantity, required: true, "CPU."),
             Field("memory", .quantity, required: true, "Memory."),
-            Field("gpu", .count, "Whole (or time-sliced) GPUs per worker."),
+            Field("gpu", .gpusPerPod, "Whole (or time-sliced) GPUs per worker."),
             Field("mig", .object(ObjectSchema("MIG devices per worker.", [
                 Field("profile", .text, required: true, "MIG profile, for example `1g.10gb`."),
                 Field("count", .integer(min: 1, max: 56), "Devices per worker; default 1."),

@@ -49,8 +49,8 @@ struct HelmRenderer {
     /// KubeRay's operator needs about 500Mi of memory per 500 Ray pods (its own sizing guidance):
     /// the limit follows the largest number of Ray pods the repository's workloads can reach.
     private var kubeRayValues: JSONValue {
-        let pods = platform.rayWorkloads.reduce(0) { $0 + 1 + $1.spec.groups.reduce(0) { $0 + $1.effectiveMax } }
-        let memoryMi = max(512, (pods + 499) / 500 * 512)
+        let pods = platform.rayWorkloads.reduce(0) { $0.saturatingAdding(1).saturatingAdding($1.spec.groups.map(\.effectiveMax).saturatingSum()) }
+        let memoryMi = max(512, pods.saturatingAdding(499) / 500 * 512)
         return [
             "resources": [
                 "requests": ["cpu": "100m", "memory": .string("\(memoryMi)Mi")],

@@ -37,12 +37,18 @@ public struct DirectorySource: Sendable {
         var diagnostics: [Diagnostic] = []
         try walk("", files: &files, diagnostics: &diagnostics)
         files.sort { $0.path < $1.path }
+        diagnostics += PlatformLayout.sameStemDiagnostics(files.map(\.path))
         return SourceSnapshot(origin: root, revision: "local", files: files, diagnostics: diagnostics)
     }
 
     private func walk(_ relative: String, files: inout [SourceFile], diagnostics: inout [Diagnostic]) throws(Error) {
         let directory = relative.isEmpty ? root : "\(root)/\(relative)"
-        guard let handle = opendir(directory) else { throw .unreadable(directory, errno: errno) }
+        guard let handle = opendir(directory) else {
+            // The root unreadable is the whole answer; a folder inside it is one problem among others.
+            if relative.isEmpty { throw .unreadable(directory, errno: errno) }
+            diagnostics.append(Self.cannotRead(relative, errno: errno))
+            return
+        }
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
@@ -64,11 +70,12 @@ public struct DirectorySource: Sendable {
                                               at: SourceLocation(path: path, line: 1, column: 1),
                                               hint: "replace the link with the file itself"))
                 }
-            } else if type == S_IFDIR {
-                if PlatformLayout.isPlatformDirectory(path) {
-                    try walk(path, files: &files, diagnostics: &diagnostics)
-                }
-            } else if type == S_IFREG && platformFile {
+            } else if type == S_IFDIR && PlatformLayout.isPlatformDirectory(path) {
+                try walk(path, files: &files, diagnostics: &diagnostics)
+            } else if type != S_IFREG || !platformFile {
+                let entry: PlatformLayout.EntryType = type == S_IFDIR ? .directory : type == S_IFREG ? .file : .other
+                if let diagnostic = PlatformLayout.unreadEntry(path, type: entry) { diagnostics.append(diagnostic) }
+            } else {
                 guard Int(info.st_size) <= limits.maxFileBytes else {
                     diagnostics.append(.error("file-too-large",
                                               "file is \(info.st_size) bytes; the limit is \(limits.maxFileBytes)",
@@ -80,9 +87,18 @@ public struct DirectorySource: Sendable {
                                               at: SourceLocation(path: path, line: 1, column: 1)))
                     return
                 }
-                files.append(SourceFile(path: path, bytes: try readFile("\(root)/\(path)", size: Int(info.st_size))))
+                do throws(Error) {
+                    files.append(SourceFile(path: path, bytes: try readFile("\(root)/\(path)", size: Int(info.st_size))))
+                } catch {
+                    if case let .unreadable(_, code) = error { diagnostics.append(Self.cannotRead(path, errno: code)) }
+                }
             }
         }
+    }
+
+    private static func cannotRead(_ path: String, errno code: Int32) -> Diagnostic {
+        .error("cannot-read", "cannot be read (\(String(cString: strerror(code))))",
+               at: SourceLocation(path: path, line: 1, column: 1), hint: "check the permissions of \(path)")
     }
 
     private func readFile(_ path: String, size: Int) throws(Error) -> [UInt8] {

@@ -79,6 +79,88 @@ public enum PlatformLayout {
         }
     }
 
+    /// What a source does with an entry it does not read, inside the platform folders: nothing, or
+    /// a diagnostic with its path. Everything under `tenants/`, `nodepools/`, `ray/`, `jupyterhub/`
+    /// and `policies/` is either read or reported, so no file is skipped without a word (a skipped
+    /// Ray workload would otherwise be pruned from the cluster on the next apply).
+    public enum EntryType: Sendable { case file, directory, other }
+
+    /// The diagnostic for an entry that is neither read nor walked, or nil when it lies outside the
+    /// platform folders (READMEs, CI files, `.schemas/`) or is read.
+    public static func unreadEntry(_ path: String, type: EntryType) -> Diagnostic? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard let name = parts.last else { return nil }
+        let at = SourceLocation(path: path, line: 1, column: 1)
+        if parts.count == 1 {
+            // The root holds cluster.yaml and the platform folders; anything else is not Fairway's.
+            if type != .file, name.lowercased() == "cluster.yaml" || name.lowercased() == "cluster.yml" {
+                return .error("unexpected-entry", "'\(path)' is not a regular file; cluster.yaml must be one", at: at)
+            }
+            if type == .file, name != "cluster.yaml", name != "cluster.yml", isYAMLIgnoringCase(name),
+               name.lowercased().hasPrefix("cluster.") {
+                return .error("unexpected-entry", "'\(path)' is not read: the extension must be `.yaml` in lowercase", at: at,
+                              hint: "rename it to cluster.yaml")
+            }
+            return nil
+        }
+        guard folders.contains(parts[0]) else { return nil }
+        if type == .file && isPlatformFile(path) { return nil }
+        if type == .directory && isPlatformDirectory(path) { return nil }
+        if name.hasPrefix(".") {
+            return .warning("ignored-file", "'\(path)' is hidden and not read", at: at)
+        }
+        let ray = parts[0] == "ray"
+        switch type {
+        case .other:
+            return .error("unexpected-entry", "'\(path)' is not a regular file or folder; it is not read", at: at,
+                          hint: "platform folders hold YAML files only")
+        case .directory:
+            let expected = ray ? "ray/<tenant>/<name>.yaml" : "\(parts[0])/<name>.yaml"
+            return .error("unexpected-entry", "folder '\(path)' is not read: files belong at \(expected)", at: at,
+                          hint: ray ? "Ray workloads go one folder deep, in the folder named after their tenant"
+                              : "\(parts[0])/ holds files, not folders")
+        case .file:
+            if ray && parts.count == 2 {
+                return .error("unexpected-entry", "'\(path)' is not read: Ray workloads belong in ray/<tenant>/", at: at,
+                              hint: "move it into the folder of the tenant that owns it")
+            }
+            if isYAMLIgnoringCase(name) {
+                return .error("unexpected-entry", "'\(path)' is not read: the extension must be `.yaml` in lowercase", at: at,
+                              hint: "rename it to \(stem(of: name)).yaml")
+            }
+            return .error("unexpected-entry", "'\(path)' is not a YAML file; platform folders hold `.yaml` files only", at: at,
+                          hint: "move it out of \(parts[0])/, or rename it to end in .yaml")
+        }
+    }
+
+    /// `.yaml` and `.yml` beside each other with one stem: both would describe one document.
+    public static func sameStemDiagnostics(_ paths: [String]) -> [Diagnostic] {
+        var byStem: [String: [String]] = [:]
+        for path in paths {
+            let directory = path.split(separator: "/").dropLast().joined(separator: "/")
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            byStem["\(directory)/\(stem(of: name))", default: []].append(path)
+        }
+        return byStem.values.filter { $0.count > 1 }.flatMap { group -> [Diagnostic] in
+            let sorted = group.sorted { ($0.hasSuffix(".yaml") ? 0 : 1, $0) < ($1.hasSuffix(".yaml") ? 0 : 1, $1) }
+            return sorted.dropFirst().map { path in
+                .error("duplicate-file", "'\(path)' and '\(sorted[0])' describe the same document",
+                       at: SourceLocation(path: path, line: 1, column: 1),
+                       hint: "keep one of them", notes: [.init("the other file", at: SourceLocation(path: sorted[0], line: 1, column: 1))])
+            }
+        }.sorted()
+    }
+
+    static func isYAMLIgnoringCase(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+    }
+
+    static func stem(of name: String) -> String {
+        if let dot = name.lastIndex(of: ".") { return String(name[..<dot]) }
+        return name
+    }
+
     /// True for directories that may hold platform files.
     public static func isPlatformDirectory(_ path: String) -> Bool {
         let parts = path.split(separator: "/")

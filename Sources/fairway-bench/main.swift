@@ -12,6 +12,7 @@ import Foundation
 //   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
 //   fairway-bench render DIR             render a repository warm: objects, best ms, peak MB
 //   fairway-bench testcluster URL OBJECTS SECONDS CONNECTIONS      (see TestClusterBench.swift)
+//   fairway-bench wide|list|deep N [TEMPLATE]   validate the template with one huge free-form field (WideBench.swift)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,6 +93,15 @@ func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 3, ["wide", "list", "deep"].contains(arguments[1]), let size = Int(arguments[2]) {
+    do {
+        try WideBench.run(template: arguments.count > 3 ? arguments[3] : "platform-repo-template", shape: arguments[1], size: size)
+    } catch {
+        FileHandle.standardError.write(Data("fairway-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 if arguments.count == 4, arguments[1] == "git" {
     do {
         try GitBench.run(url: arguments[2], cacheRoot: arguments[3])

@@ -73,6 +73,20 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  new: "lendingLimit: 5          # lends", lineOf: "lendingLimit: 5"),
         RuleCase(code: "name-too-long", path: "ray/prod-inference/qwen-chat.yaml", old: "name: qwen-chat",
                  new: "name: qwen-chat-with-a-name-far-too-long-for-kuberay-to-accept", lineOf: "name: qwen-chat-with"),
+        RuleCase(code: "reserved-namespace", path: "tenants/platform.yaml", old: "- name: platform-tools",
+                 new: "- name: jupyterhub", lineOf: "- name: jupyterhub"),
+        RuleCase(code: "reserved-namespace", path: "tenants/platform.yaml", old: "- name: platform-tools",
+                 new: "- name: kube-system", lineOf: "- name: kube-system"),
+        RuleCase(code: "reserved-namespace", path: "tenants/platform.yaml", old: "- name: platform-tools",
+                 new: "- name: kueue-system", lineOf: "- name: kueue-system"),
+        RuleCase(code: "reserved-namespace", path: "tenants/platform.yaml", old: "- name: platform-tools",
+                 new: "- name: fairway-system", lineOf: "- name: fairway-system"),
+        RuleCase(code: "class-without-share", path: "tenants/students.yaml", old: "    - h100-mig\n",
+                 new: "    - h100-mig\n    - a100\n", lineOf: "    - a100\n"),
+        RuleCase(code: "gpu-class-mismatch", path: "jupyterhub/images.yaml", old: "      nodepool: gpu-l4-inference",
+                 new: "      nodepool: gpu-a100-training", lineOf: "class: l4"),
+        RuleCase(code: "gpu-class-not-allowed", path: "tenants/students.yaml", old: "      - pytorch-h100-mig\n",
+                 new: "      - pytorch-h100-mig\n      - pytorch-l4\n", lineOf: "      - pytorch-l4\n"),
     ]
 
     @Test(arguments: cases)
@@ -95,6 +109,36 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         #expect(error.location?.path == path)
         #expect(error.location?.line == line, "\(error)")
         if let hint = c.hint { #expect(error.hint == hint) }
+    }
+
+    /// Tenant `prod` with class `inference-l4` and tenant `prod-inference` with class `l4` would both
+    /// render ClusterQueue `prod-inference-l4`.
+    @Test func clusterQueueNamesMustNotCollide() throws {
+        var repo = try TestRepo.template()
+        var tenant = try #require(repo.files["tenants/students.yaml"])
+        tenant = tenant.replacingOccurrences(of: "name: students", with: "name: prod")
+            .replacingOccurrences(of: "- name: prod\n", with: "- name: prod-ns\n")
+            .replacingOccurrences(of: "    - a10g-shared\n    - h100-mig\n", with: "    - inference-l4\n")
+            .replacingOccurrences(of: "      - pytorch-a10g-shared\n      - pytorch-h100-mig\n", with: "")
+        repo.files["tenants/prod.yaml"] = tenant
+        try repo.replace("policies/default.yaml", "  classes:\n",
+                         with: "  classes:\n    inference-l4:\n      tenants:\n        prod:\n          guaranteed: 0\n")
+        let result = repo.load()
+        let collisions = result.diagnostics.filter { $0.code == "name-collision" }
+        #expect(collisions.count == 1, "\(result.diagnostics.map(\.description))")
+        let collision = try #require(collisions.first)
+        #expect(collision.message.contains("ClusterQueue 'prod-inference-l4'"))
+        let places = ([collision.location] + collision.notes.map(\.location)).compactMap { $0?.path }.sorted()
+        #expect(places == ["policies/default.yaml", "policies/default.yaml"], "\(collision)")
+        #expect(Set(([collision.location] + collision.notes.map(\.location)).compactMap { $0?.line }).count == 2)
+    }
+
+    @Test func notebookProfilesNeedACatalogue() throws {
+        var repo = try TestRepo.template()
+        repo.files["jupyterhub/images.yaml"] = nil
+        let result = repo.load()
+        #expect(result.errorSites.contains { $0.hasPrefix("tenants/") && $0.hasSuffix("unknown-profile") },
+                "\(result.errorSites)")
     }
 
     @Test func directoryUnderRayMustNameATenant() throws {

@@ -118,8 +118,10 @@ public struct KueueQuotas: Sendable {
             } else {
                 let room = cap.map { max(0, $0 - g) }
                 switch (share?.borrowingLimit.map { Int64(clamping: $0) }, room) {
-                case let (limit?, room?): borrowing = min(limit, room)
-                case let (limit?, nil): borrowing = limit
+                case let (limit?, room?): borrowing = min(limit, room, capacity)
+                // Nothing can borrow more than the class has: a larger limit (even 2^63-1, "no limit")
+                // renders as the capacity, which Kueue treats the same and which cannot overflow.
+                case let (limit?, nil): borrowing = min(limit, capacity)
                 case let (nil, room?): borrowing = room
                 case (nil, nil): borrowing = nil
                 }

@@ -33,6 +33,7 @@ struct GitTreeReader {
         defer { git_tree_free(tree) }
         try walk(tree, prefix: "")
         files.sort { $0.path < $1.path }
+        diagnostics += PlatformLayout.sameStemDiagnostics(files.map(\.path))
     }
 
     private mutating func walk(_ tree: OpaquePointer, prefix: String) throws(GitError) {
@@ -62,8 +63,13 @@ struct GitTreeReader {
                 diagnostics.append(.warning("submodule-ignored", "submodule '\(path)' is ignored", at: at,
                                             hint: "platform files must live in this repository"))
             case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
-                guard PlatformLayout.isPlatformFile(path) else { continue }
+                guard PlatformLayout.isPlatformFile(path) else {
+                    if let diagnostic = PlatformLayout.unreadEntry(path, type: .file) { diagnostics.append(diagnostic) }
+                    continue
+                }
                 try readBlob(entry, path: path, at: at)
+            case GIT_FILEMODE_TREE:
+                if let diagnostic = PlatformLayout.unreadEntry(path, type: .directory) { diagnostics.append(diagnostic) }
             default:
                 continue
             }
