@@ -58,6 +58,8 @@ public enum Fairness {
         let units = GPUCapacity.unitsByClass(platform)
         let quotas = KueueQuotas.build(platform)
         var diagnostics: [Diagnostic] = []
+        // Findings that follow from another error in the same file are left out: one mistake, one diagnostic.
+        var consequences: [Diagnostic] = []
         var classes: [ClassAllocation] = []
         for (className, classPolicy) in (policy.spec.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
             let c = capacity[className] ?? 0
@@ -91,7 +93,7 @@ public enum Fairness {
                 let workloads = ClassWorkloads.of(queues, platform: platform)
                 allocation.workloads = workloads.map { AdmissionJudge.judge($0, in: queues) }
                 diagnostics += Findings.capacity(queues, policy: policy, className: className)
-                diagnostics += Findings.neverByCPUOrMemory(workloads, admissions: allocation.workloads, gpuClass: className)
+                consequences += Findings.neverByCPUOrMemory(workloads, admissions: allocation.workloads, gpuClass: className)
                 if allocation.feasible {
                     let prediction = AdmissionPredictor.predict(queues, workloads: workloads, fairPoints: targets)
                     allocation.orders = prediction.orders
@@ -105,6 +107,8 @@ public enum Fairness {
         diagnostics += Protection.diagnostics(quotas, platform: platform)
         diagnostics += FairnessChecks.classesWithoutPolicy(platform: platform, policy: policy)
         diagnostics += SharingChecks.check(platform)
+        let erring = Set(diagnostics.filter { $0.severity == .error }.compactMap { $0.location?.path })
+        diagnostics += consequences.filter { !erring.contains($0.location?.path ?? "") }
         return FairnessReport(classes: classes, diagnostics: diagnostics.sorted())
     }
 }

@@ -12,22 +12,33 @@ import FairwayCore
         let classes = try #require(report["classes"]?.arrayValue)
         #expect(classes.map { $0["name"]?.stringValue ?? "" } == ["a100", "a10g-shared", "h100-mig", "l4"])
         let a100 = classes[0]
-        #expect(a100.objectValue?.keys == ["name", "capacity", "unit", "maxSharePercent", "tenants"])
+        #expect(a100.objectValue?.keys == ["name", "capacity", "unit", "maxSharePercent", "feasible", "arrivalOrders", "tenants", "workloads"])
+        #expect(a100["feasible"] == true)
+        #expect(a100["arrivalOrders"] == 16)
         #expect(a100["unit"] == "gpu")
         #expect(classes[2]["unit"] == "mig:1g.10gb")
         let research = try #require(a100["tenants"]?.arrayValue?.first { $0["name"] == "research" })
-        #expect(research.objectValue?.keys == ["name", "guaranteed", "weight", "demand", "borrowingLimit", "lendingLimit", "target"])
+        #expect(research.objectValue?.keys == ["name", "guaranteed", "weight", "demand", "borrowingLimit", "lendingLimit", "fairPoint",
+                                               "target", "predicted"])
         #expect(research == ["name": "research", "guaranteed": 10, "weight": 2, "demand": 12, "borrowingLimit": 4,
-                             "lendingLimit": nil, "target": 11])
+                             "lendingLimit": nil, "fairPoint": 11, "target": 11, "predicted": ["min": 12, "max": 12]])
+        let finetune = try #require(a100["workloads"]?.arrayValue?.first { $0["name"] == "qwen-finetune" })
+        #expect(finetune["tenant"] == "research")
+        #expect(finetune["kind"] == "RayJob")
+        #expect(finetune["gpus"] == 12)
+        #expect(finetune["admission"] == "borrowing")
     }
 
     @Test func markdownAndSVG() throws {
         let markdown = try CLIRun.fairway(["fairness", RepoPaths.template.path, "--output", "markdown"])
-        #expect(markdown.stdout.contains("| research | 10 | 2 | 12 | 11 | 4 | - |"))
+        #expect(markdown.stdout.contains("| research | 10 | 2 | 12 | 11 | 12 | 4 | - |"), "\(markdown.stdout)")
+        #expect(markdown.stdout.contains("| RayJob qwen\\-finetune | research | 12 | borrowing"), "\(markdown.stdout)")
         let svg = try CLIRun.fairway(["fairness", RepoPaths.template.path, "--output", "svg"])
         #expect(svg.status == 0)
         #expect(svg.stdout.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(svg.stdout.contains("<title>research target: 11</title>"))
+        #expect(svg.stdout.contains("<title>research predicted by Kueue: 12</title>"))
+        #expect(svg.stdout.contains("max share 12"))
         // Well-formed XML: every element opened is closed.
         let opened = svg.stdout.components(separatedBy: "<rect").count - 1
         let closed = svg.stdout.components(separatedBy: "</rect>").count - 1 + svg.stdout.components(separatedBy: "\"/>").count - 1

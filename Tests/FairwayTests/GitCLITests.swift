@@ -41,7 +41,7 @@ import FairwayCore
         #expect(text.stdout.contains("~ spec.hard[\"requests.cpu\"]: \"256\" -> \"300\""))
         let json = try JSONReader.parse(try CLIRun.fairway(args + ["--output", "json"]).stdout)
         #expect(json["from"] == .string(base))
-        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 116])
+        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 117])
         let markdown = try CLIRun.fairway(args + ["--output", "markdown"]).stdout
         #expect(markdown.contains("**0 to create, 2 to update, 0 to delete**"))
         #expect(markdown.contains("<details><summary>2 object changes</summary>"))
