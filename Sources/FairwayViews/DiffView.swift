@@ -29,34 +29,49 @@ public struct GPUChange: Sendable, Hashable {
     public var guaranteedAfter: Int?
     public var targetBefore: Int?
     public var targetAfter: Int?
+    /// The band Kueue is predicted to give the tenant, before and after.
+    public var predictedBefore: PredictedBand?
+    public var predictedAfter: PredictedBand?
 
-    /// Compares two allocations; only tenants whose guarantee or target moved are listed.
+    /// Compares two allocations; only tenants whose guarantee, fair point or predicted band moved are listed.
     public static func between(_ before: [ClassAllocation], _ after: [ClassAllocation]) -> [GPUChange] {
         var rows: [String: GPUChange] = [:]
         func key(_ c: String, _ t: String) -> String { "\(c)/\(t)" }
         for c in before { for t in c.tenants {
             rows[key(c.gpuClass, t.tenant)] = GPUChange(gpuClass: c.gpuClass, unit: c.unit, tenant: t.tenant,
-                                                        guaranteedBefore: t.guaranteed, targetBefore: t.target)
+                                                        guaranteedBefore: t.guaranteed, targetBefore: t.target,
+                                                        predictedBefore: t.predicted)
         } }
         for c in after { for t in c.tenants {
             var row = rows[key(c.gpuClass, t.tenant)] ?? GPUChange(gpuClass: c.gpuClass, unit: c.unit, tenant: t.tenant)
             row.unit = c.unit
             row.guaranteedAfter = t.guaranteed
             row.targetAfter = t.target
+            row.predictedAfter = t.predicted
             rows[key(c.gpuClass, t.tenant)] = row
         } }
-        return rows.values.filter { $0.guaranteedBefore != $0.guaranteedAfter || $0.targetBefore != $0.targetAfter }
+        return rows.values.filter {
+            $0.guaranteedBefore != $0.guaranteedAfter || $0.targetBefore != $0.targetAfter || $0.predictedBefore != $0.predictedAfter
+        }
             .sorted { ($0.tenant, $0.gpuClass) < ($1.tenant, $1.gpuClass) }
     }
 
-    /// "research: +4 a100 guaranteed (10 -> 14), target 11 -> 12".
+    /// "research a100: +4 guaranteed (10 -> 14), fair point 11 -> 12, Kueue 12 -> 12-14".
     public var summary: String {
         var parts: [String] = []
         let gb = guaranteedBefore ?? 0, ga = guaranteedAfter ?? 0
-        if gb != ga { parts.append("\(ga > gb ? "+" : "")\(ga - gb) \(gpuClass) guaranteed (\(gb) -> \(ga))") }
+        if gb != ga { parts.append("\(ga > gb ? "+" : "")\(ga - gb) guaranteed (\(gb) -> \(ga))") }
         let tb = targetBefore ?? 0, ta = targetAfter ?? 0
-        if tb != ta { parts.append("target \(tb) -> \(ta)") }
-        return "\(tenant): " + parts.joined(separator: ", ")
+        if tb != ta { parts.append("fair point \(tb) -> \(ta)") }
+        if predictedBefore != predictedAfter {
+            parts.append("Kueue \(Self.band(predictedBefore)) -> \(Self.band(predictedAfter))")
+        }
+        return "\(tenant) \(gpuClass): " + parts.joined(separator: ", ")
+    }
+
+    static func band(_ band: PredictedBand?) -> String {
+        guard let band else { return "-" }
+        return band.min == band.max ? "\(band.min)" : "\(band.min)-\(band.max)"
     }
 }
 
@@ -95,10 +110,16 @@ public enum DiffView {
                 "guaranteedAfter": c.guaranteedAfter.map { .int(Int64($0)) } ?? .null,
                 "targetBefore": c.targetBefore.map { .int(Int64($0)) } ?? .null,
                 "targetAfter": c.targetAfter.map { .int(Int64($0)) } ?? .null,
+                "predictedBefore": Self.band(c.predictedBefore), "predictedAfter": Self.band(c.predictedAfter),
             ]
         })
         o["diagnostics"] = .array(diff.diagnostics.map(DiagnosticsView.json))
         return .object(o)
+    }
+
+    static func band(_ band: PredictedBand?) -> JSONValue {
+        guard let band else { return .null }
+        return .object(JSONObject([("min", .int(Int64(band.min))), ("max", .int(Int64(band.max)))]))
     }
 
     /// A pull-request comment: summary, per-tenant table, GPU changes, and every object change in a

@@ -99,7 +99,7 @@ public enum FairnessView {
                         "lendingLimit": t.lendingLimit.map { .int(Int64($0)) } ?? .null,
                         "fairPoint": .int(Int64(t.fairPoint)),
                         "target": .int(Int64(t.target)),
-                        "predicted": t.predicted.map { ["min": .int(Int64($0.min)), "max": .int(Int64($0.max))] } ?? .null,
+                        "predicted": DiffView.band(t.predicted),
                     ]
                 }),
                 "workloads": .array(c.workloads.map { w in

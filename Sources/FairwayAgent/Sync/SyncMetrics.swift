@@ -9,7 +9,7 @@ import Prometheus
 public final class SyncMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     /// GPU gauges by "tenant/class", so tenants that disappear are unregistered.
-    private let gpuGauges = Locked<[String: (guaranteed: Gauge, target: Gauge)]>([:])
+    private let gpuGauges = Locked<[String: (guaranteed: Gauge, target: Gauge, predictedMin: Gauge, predictedMax: Gauge)]>([:])
     private let appliedCommit = Locked<(commit: String, gauge: Gauge)?>(nil)
     private let buckets: [Duration] = [.milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                                        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
@@ -116,15 +116,25 @@ public final class SyncMetrics: Sendable {
                         registry.makeGauge(descriptor: descriptor("gpu_guaranteed", "", "GPUs (or slices) guaranteed to a tenant per GPU class."),
                                            labels: [("tenant", tenant.tenant), ("gpu_class", allocation.gpuClass)]),
                         registry.makeGauge(descriptor: descriptor("gpu_target", "", "A tenant's weighted fair-share target per GPU class."),
+                                           labels: [("tenant", tenant.tenant), ("gpu_class", allocation.gpuClass)]),
+                        registry.makeGauge(descriptor: descriptor("gpu_predicted_min", "",
+                                                                  "The least GPUs (or slices) Kueue is predicted to hold for a tenant at steady state."),
+                                           labels: [("tenant", tenant.tenant), ("gpu_class", allocation.gpuClass)]),
+                        registry.makeGauge(descriptor: descriptor("gpu_predicted_max", "",
+                                                                  "The most GPUs (or slices) Kueue is predicted to hold for a tenant at steady state."),
                                            labels: [("tenant", tenant.tenant), ("gpu_class", allocation.gpuClass)]))
                     pair.guaranteed.set(to: Double(tenant.guaranteed))
                     pair.target.set(to: Double(tenant.target))
+                    pair.predictedMin.set(to: Double(tenant.predicted?.min ?? 0))
+                    pair.predictedMax.set(to: Double(tenant.predicted?.max ?? 0))
                     gauges[id] = pair
                 }
             }
             for (id, pair) in gauges where !seen.contains(id) {
                 registry.unregisterGauge(pair.guaranteed)
                 registry.unregisterGauge(pair.target)
+                registry.unregisterGauge(pair.predictedMin)
+                registry.unregisterGauge(pair.predictedMax)
                 gauges[id] = nil
             }
         }
