@@ -1,0 +1,313 @@
+/// Kueue's preemptor (`pkg/scheduler/preemption`): candidate search, classical preemption
+/// (withinClusterQueue, reclaimWithinCohort, borrowWithinCohort, hierarchical reclaim) and fair
+/// sharing preemption (target ClusterQueue ordering by DRS, strategies S2-a / S2-b, reclaim
+/// within nominal). Simulated removals change the quota tree and are always undone before return.
+
+struct Target {
+    var id: Int
+    var reason: PreemptionReason
+}
+
+extension Scheduler {
+    /// Kueue's `CandidatesOrdering`: other queues' workloads first, then lower priority, then the
+    /// most recently admitted, then name (Kueue: UID).
+    func candidateLess(_ a: Int, _ b: Int, preemptorCQ: Int) -> Bool {
+        let x = workloads[a], y = workloads[b]
+        let xSame = x.cq == preemptorCQ, ySame = y.cq == preemptorCQ
+        if xSame != ySame { return !xSame }
+        if x.spec.priority != y.spec.priority { return x.spec.priority < y.spec.priority }
+        if x.reservedAt != y.reservedAt { return x.reservedAt > y.reservedAt }
+        return x.spec.name < y.spec.name
+    }
+
+    func satisfiesPolicy(_ preemptor: Workload, _ candidate: Int, _ policy: PreemptionPolicy) -> Bool {
+        let c = workloads[candidate].spec
+        let lower = preemptor.priority > c.priority
+        switch policy {
+        case .never: return false
+        case .lowerPriority: return lower
+        case .lowerOrNewerEqualPriority: return lower || (preemptor.priority == c.priority && preemptor.creation < c.creation)
+        case .any: return true
+        }
+    }
+
+    func usesResources(_ id: Int, _ frs: [Int]) -> Bool {
+        workloads[id].usage.contains { frs.contains($0.fr) }
+    }
+
+    func fits(_ cq: Int, _ usage: [FRAmount], allowBorrowing: Bool) -> Bool {
+        for u in usage {
+            if !allowBorrowing && tree.cqBorrowingWith(cq, u.fr, u.amount) { return false }
+            if u.amount > tree.available(cq, u.fr) { return false }
+        }
+        return true
+    }
+
+    func removeSim(_ id: Int) { tree.remove(workloads[id].usage, from: workloads[id].cq) }
+    func addSim(_ id: Int) { tree.add(workloads[id].usage, to: workloads[id].cq) }
+
+    func fillBack(_ targets: [Target], cq: Int, usage: [FRAmount], allowBorrowing: Bool) -> [Target] {
+        var targets = targets
+        var i = targets.count - 2
+        while i >= 0 {
+            addSim(targets[i].id)
+            if fits(cq, usage, allowBorrowing: allowBorrowing) {
+                targets[i] = targets[targets.count - 1]
+                targets.removeLast()
+            } else {
+                removeSim(targets[i].id)
+            }
+            i -= 1
+        }
+        return targets
+    }
+
+    /// Kueue's `getTargets`: the workloads to preempt so that `usage` fits in `cq`, or none.
+    func preemptionTargets(_ id: Int, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
+        config.fairSharing
+            ? fairPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+            : classicalPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+    }
+
+    // MARK: Fair sharing
+
+    func fairCandidates(_ wl: Workload, cq: Int, frs: [Int]) -> [Int] {
+        var out: [Int] = []
+        let p = queues[cq].config.preemption
+        if p.withinClusterQueue != .never {
+            for c in queues[cq].admitted where satisfiesPolicy(wl, c, p.withinClusterQueue) && usesResources(c, frs) { out.append(c) }
+        }
+        if tree.parent[cq] >= 0 && p.reclaimWithinCohort != .never {
+            // Only ClusterQueues above nominal on a needed flavor-resource can yield candidates.
+            var seen: Set<Int> = []
+            for fr in frs {
+                for other in tree.borrowers[fr] where other != cq && tree.root[other] == tree.root[cq] && !seen.contains(other) {
+                    seen.insert(other)
+                    for c in queues[other].admitted where satisfiesPolicy(wl, c, p.reclaimWithinCohort) && usesResources(c, frs) { out.append(c) }
+                }
+            }
+        }
+        return out
+    }
+
+    func fairPreemptions(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
+        var candidates = fairCandidates(wl, cq: cq, frs: frs)
+        if candidates.isEmpty { return [] }
+        candidates.sort { candidateLess($0, $1, preemptorCQ: cq) }
+        tree.add(usage, to: cq)
+        var (ok, targets, retry) = firstStrategy(cq: cq, candidates: candidates, frs: frs, usage: usage)
+        if !ok && config.preemptionStrategies.count > 1 {
+            (ok, targets) = secondStrategy(cq: cq, candidates: retry, usage: usage, targets: targets)
+        }
+        tree.remove(usage, from: cq)
+        if !ok {
+            for t in targets { addSim(t.id) }
+            return []
+        }
+        targets = fillBack(targets, cq: cq, usage: usage, allowBorrowing: true)
+        for t in targets { addSim(t.id) }
+        return targets
+    }
+
+    private func fitsForFairSharing(_ cq: Int, _ usage: [FRAmount]) -> Bool {
+        tree.remove(usage, from: cq)
+        defer { tree.add(usage, to: cq) }
+        return fits(cq, usage, allowBorrowing: true)
+    }
+
+    /// The node just below the lowest common ancestor of the preemptor's and target's queues.
+    private func almostLCAs(_ ordering: TargetOrdering, target: Int) -> (Int, Int) {
+        var lca = tree.parent[target]
+        while lca >= 0 && !ordering.ancestors.contains(lca) { lca = tree.parent[lca] }
+        func below(_ node: Int) -> Int {
+            var n = node
+            while tree.parent[n] != lca { n = tree.parent[n] }
+            return n
+        }
+        return (below(ordering.preemptorCQ), below(target))
+    }
+
+    private func strategyPasses(_ s: PreemptionStrategy, preemptorNew: DominantResourceShare, targetOld: DominantResourceShare,
+                                targetNew: DominantResourceShare) -> Bool {
+        switch s {
+        case .lessThanOrEqualToFinalShare: DominantResourceShare.compare(preemptorNew, targetNew) <= 0
+        case .lessThanInitialShare: DominantResourceShare.compare(preemptorNew, targetOld) < 0
+        }
+    }
+
+    private func firstStrategy(cq: Int, candidates: [Int], frs: [Int], usage: [FRAmount]) -> (Bool, [Target], [Int]) {
+        var ordering = TargetOrdering(self, preemptorCQ: cq, candidates: candidates)
+        var targets: [Target] = []
+        var retry: [Int] = []
+        let strategy = config.preemptionStrategies[0]
+        // FairSharingPreemptWithinNominal: with its workload, the preemptor is within nominal.
+        let withinNominal = frs.allSatisfy { !tree.cqBorrowingWith(cq, $0, 0) }
+        while let target = ordering.next(self) {
+            if target == cq {
+                let c = ordering.pop(target)
+                removeSim(c)
+                targets.append(Target(id: c, reason: .inClusterQueue))
+                if fitsForFairSharing(cq, usage) { return (true, targets, []) }
+                continue
+            }
+            if withinNominal {
+                let c = ordering.pop(target)
+                removeSim(c)
+                targets.append(Target(id: c, reason: .inCohortReclamation))
+                if fitsForFairSharing(cq, usage) { return (true, targets, []) }
+                continue
+            }
+            let (pl, tl) = almostLCAs(ordering, target: target)
+            let preemptorNew = tree.drs(pl), targetOld = tree.drs(tl)
+            if preemptorNew.preciseWeightedShare == .infinity && targetOld.preciseWeightedShare != .infinity {
+                while ordering.hasWorkload(target) { retry.append(ordering.pop(target)) }
+                continue
+            }
+            while ordering.hasWorkload(target) {
+                let c = ordering.pop(target)
+                removeSim(c)
+                let targetNew = tree.drs(tl)
+                if strategyPasses(strategy, preemptorNew: preemptorNew, targetOld: targetOld, targetNew: targetNew) {
+                    targets.append(Target(id: c, reason: .inCohortFairSharing))
+                    if fitsForFairSharing(cq, usage) { return (true, targets, []) }
+                    break
+                }
+                addSim(c)
+                retry.append(c)
+            }
+        }
+        return (false, targets, retry)
+    }
+
+    private func secondStrategy(cq: Int, candidates: [Int], usage: [FRAmount], targets: [Target]) -> (Bool, [Target]) {
+        var targets = targets
+        var ordering = TargetOrdering(self, preemptorCQ: cq, candidates: candidates)
+        while let target = ordering.next(self) {
+            let (pl, tl) = almostLCAs(ordering, target: target)
+            let passed = DominantResourceShare.compare(tree.drs(pl), tree.drs(tl)) < 0
+            let c = ordering.pop(target)
+            if passed {
+                removeSim(c)
+                targets.append(Target(id: c, reason: .inCohortFairSharing))
+                if fitsForFairSharing(cq, usage) { return (true, targets) }
+            }
+            ordering.drop(target)
+        }
+        return (false, targets)
+    }
+}
+
+/// Kueue's `TargetClusterQueueOrdering`: from the root, repeatedly descend into the child with the
+/// highest DRS among those that still borrow and have candidates. Only nodes holding candidates
+/// (and the preemptor's ancestors) are visited: every other node would be pruned on first sight
+/// without yielding anything, so skipping them leaves the sequence of targets unchanged.
+struct TargetOrdering {
+    let preemptorCQ: Int
+    var ancestors: Set<Int> = []
+    var queue: [Int: [Int]] = [:]
+    var head: [Int: Int] = [:]
+    var prunedCQ: Set<Int> = []
+    var prunedCohort: Set<Int> = []
+    var childCQs: [Int: [Int]] = [:]
+    var childCohorts: [Int: [Int]] = [:]
+
+    init(_ s: Scheduler, preemptorCQ: Int, candidates: [Int]) {
+        self.preemptorCQ = preemptorCQ
+        var n = s.tree.parent[preemptorCQ]
+        while n >= 0 { ancestors.insert(n); n = s.tree.parent[n] }
+        for c in candidates { queue[s.workloads[c].cq, default: []].append(c) }
+        var linked: Set<Int> = []
+        for cq in queue.keys.sorted() {
+            let p = s.tree.parent[cq]
+            if p >= 0 { childCQs[p, default: []].append(cq) }
+            var node = p
+            while node >= 0, s.tree.parent[node] >= 0, !linked.contains(node) {
+                linked.insert(node)
+                childCohorts[s.tree.parent[node], default: []].append(node)
+                node = s.tree.parent[node]
+            }
+        }
+        for a in ancestors.sorted() where s.tree.parent[a] >= 0 && !linked.contains(a) {
+            linked.insert(a)
+            childCohorts[s.tree.parent[a], default: []].append(a)
+        }
+    }
+
+    func hasWorkload(_ cq: Int) -> Bool { (head[cq] ?? 0) < (queue[cq]?.count ?? 0) }
+
+    mutating func pop(_ cq: Int) -> Int {
+        let h = head[cq] ?? 0
+        head[cq] = h + 1
+        return queue[cq]![h]
+    }
+
+    mutating func drop(_ cq: Int) { prunedCQ.insert(cq) }
+
+    mutating func next(_ s: Scheduler) -> Int? {
+        if s.tree.parent[preemptorCQ] < 0 {
+            return !prunedCQ.contains(preemptorCQ) && hasWorkload(preemptorCQ) ? preemptorCQ : nil
+        }
+        let root = s.tree.root[preemptorCQ]
+        while !prunedCohort.contains(root) {
+            if let t = nextTarget(s, root) { return t }
+        }
+        return nil
+    }
+
+    private mutating func nextTarget(_ s: Scheduler, _ cohort: Int) -> Int? {
+        var highestCQ = -1
+        var highestCQDrs = DominantResourceShare.negative
+        for cq in childCQs[cohort] ?? [] where !prunedCQ.contains(cq) {
+            let drs = s.tree.drs(cq)
+            let c = DominantResourceShare.compare(drs, highestCQDrs)
+            if (!drs.isBorrowing && cq != preemptorCQ) || !hasWorkload(cq) {
+                prunedCQ.insert(cq)
+            } else if c == 0 && highestCQ >= 0 {
+                let a = queue[cq]![head[cq] ?? 0], b = queue[highestCQ]![head[highestCQ] ?? 0]
+                if s.candidateLess(a, b, preemptorCQ: preemptorCQ) { highestCQ = cq }
+            } else if c == 1 {
+                highestCQ = cq
+                highestCQDrs = drs
+            }
+        }
+        var highestCohort = -1
+        var highestCohortDrs = DominantResourceShare.negative
+        for child in childCohorts[cohort] ?? [] where !prunedCohort.contains(child) {
+            let drs = s.tree.drs(child)
+            if !drs.isBorrowing && !ancestors.contains(child) {
+                prunedCohort.insert(child)
+            } else if DominantResourceShare.compare(drs, highestCohortDrs) >= 0 {
+                highestCohort = child
+                highestCohortDrs = drs
+            }
+        }
+        if highestCohort < 0 && highestCQ < 0 {
+            prunedCohort.insert(cohort)
+            return nil
+        }
+        if highestCohort >= 0 && DominantResourceShare.compare(highestCohortDrs, highestCQDrs) >= 0 {
+            return nextTarget(s, highestCohort)
+        }
+        return highestCQ
+    }
+}
+
+extension Scheduler {
+    /// The workloads Kueue would preempt so that `workload` fits in its ClusterQueue with every
+    /// resource in `flavor` (Kueue's `GetTargets` for an assignment in Preempt mode), without
+    /// changing anything.
+    public func preemptionTargets(for workload: Workload, flavor: String) throws -> [PreemptionTarget] {
+        guard let cq = tree.cqIndex[workload.clusterQueue] else { throw AdmissionError.unknownClusterQueue(workload.clusterQueue) }
+        var usage: [FRAmount] = []
+        for ps in workload.podSets {
+            for (resource, perPod) in ps.requests.sorted(by: { $0.key < $1.key }) {
+                if let fr = tree.frIndex[FlavorResource(flavor, resource)] { addAmount(&usage, fr, perPod * Int64(ps.count)) }
+            }
+        }
+        let id = workloads.count
+        workloads.append(WorkloadRecord(spec: workload, cq: cq, state: .nominated, zobrist: 0))
+        defer { workloads.removeLast() }
+        return preemptionTargets(id, cq: cq, frs: usage.map(\.fr), usage: usage)
+            .map { PreemptionTarget(workload: workloads[$0.id].spec.name, reason: $0.reason) }
+    }
+}
