@@ -259,6 +259,7 @@ extension Scheduler {
         for t in e.targets { preempted.insert(t.id) }
         tree.add(usage, to: cq)
         if mode == .preempt {
+            reservations.append((cq, usage))  // snapshot only, dropped with it
             for t in e.targets { issued.append((t, e.id)) }
             e.clearScan = true
             e.requeue = .pendingPreemption

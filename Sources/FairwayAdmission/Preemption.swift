@@ -210,6 +210,12 @@ struct TargetOrdering {
     var prunedCohort: Set<Int> = []
     var childCQs: [Int: [Int]] = [:]
     var childCohorts: [Int: [Int]] = [:]
+    /// Flat cohorts (ClusterQueues only): a max-heap of (DRS, head) per candidate queue. A queue's
+    /// DRS depends on its own usage alone there, and only the last target's usage changes between
+    /// two steps, so re-keying that one queue keeps the heap's maximum equal to Kueue's full scan.
+    var flat = false
+    var heap: [(cq: Int, drs: DominantResourceShare)] = []
+    var lastTarget = -1
 
     init(_ s: Scheduler, preemptorCQ: Int, candidates: [Int]) {
         self.preemptorCQ = preemptorCQ
@@ -231,6 +237,63 @@ struct TargetOrdering {
             linked.insert(a)
             childCohorts[s.tree.parent[a], default: []].append(a)
         }
+        let root = s.tree.parent[preemptorCQ] >= 0 ? s.tree.root[preemptorCQ] : -1
+        if root >= 0 && s.tree.childCohorts[root].isEmpty {
+            flat = true
+            for cq in childCQs[root] ?? [] { heapPush(s, cq) }
+        }
+    }
+
+    /// Kueue's choice between two queues: higher DRS, then the better head candidate.
+    private func above(_ s: Scheduler, _ a: (cq: Int, drs: DominantResourceShare), _ b: (cq: Int, drs: DominantResourceShare)) -> Bool {
+        let c = DominantResourceShare.compare(a.drs, b.drs)
+        if c != 0 { return c == 1 }
+        return s.candidateLess(queue[a.cq]![head[a.cq] ?? 0], queue[b.cq]![head[b.cq] ?? 0], preemptorCQ: preemptorCQ)
+    }
+
+    private mutating func heapPush(_ s: Scheduler, _ cq: Int) {
+        guard hasWorkload(cq) else { prunedCQ.insert(cq); return }
+        heap.append((cq, s.tree.drs(cq)))
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if above(s, heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+        }
+    }
+
+    private mutating func heapPop(_ s: Scheduler) -> (cq: Int, drs: DominantResourceShare)? {
+        guard !heap.isEmpty else { return nil }
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count, above(s, heap[l], heap[m]) { m = l }
+                if r < heap.count, above(s, heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+
+    private mutating func nextFlat(_ s: Scheduler) -> Int? {
+        if lastTarget >= 0, !prunedCQ.contains(lastTarget) { heapPush(s, lastTarget) }
+        lastTarget = -1
+        while let top = heapPop(s) {
+            if prunedCQ.contains(top.cq) { continue }
+            if (!top.drs.isBorrowing && top.cq != preemptorCQ) || !hasWorkload(top.cq) {
+                prunedCQ.insert(top.cq)
+                continue
+            }
+            lastTarget = top.cq
+            return top.cq
+        }
+        return nil
     }
 
     func hasWorkload(_ cq: Int) -> Bool { (head[cq] ?? 0) < (queue[cq]?.count ?? 0) }
@@ -247,6 +310,7 @@ struct TargetOrdering {
         if s.tree.parent[preemptorCQ] < 0 {
             return !prunedCQ.contains(preemptorCQ) && hasWorkload(preemptorCQ) ? preemptorCQ : nil
         }
+        if flat { return nextFlat(s) }
         let root = s.tree.root[preemptorCQ]
         while !prunedCohort.contains(root) {
             if let t = nextTarget(s, root) { return t }
