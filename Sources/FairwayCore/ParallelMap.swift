@@ -11,8 +11,11 @@ public enum ParallelMap {
     /// Below this many items the work runs on the calling thread.
     public static let threshold = 64
 
-    public static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-        guard items.count >= threshold else { return items.map(transform) }
+    /// `minimumCount`: below this many items the work runs on the calling thread (lower it for
+    /// few, heavy items).
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], minimumCount: Int = threshold,
+                                                     _ transform: @Sendable (T) -> R) -> [R] {
+        guard items.count >= max(2, minimumCount) else { return items.map(transform) }
         let slots = ResultSlots<R>(count: items.count)
         let chunks = min(items.count, max(1, System.activeProcessorCount) * 4)
         items.withUnsafeBufferPointer { buffer in

@@ -49,9 +49,20 @@ public struct FairnessReport: Sendable {
     }
 }
 
+/// How much of Kueue's behaviour `Fairness.evaluate` replays.
+public struct PredictionOptions: Sendable {
+    /// Arrival orders replayed per class; 0 skips the replay (bands stay nil, no findings from it).
+    public var arrivalOrders: Int
+
+    public init(arrivalOrders: Int = ArrivalOrders.defaultCount) { self.arrivalOrders = arrivalOrders }
+
+    public static let standard = PredictionOptions()
+    public static let off = PredictionOptions(arrivalOrders: 0)
+}
+
 /// Runs the fairness checks and computes allocations.
 public enum Fairness {
-    public static func evaluate(_ platform: Platform) -> FairnessReport {
+    public static func evaluate(_ platform: Platform, prediction: PredictionOptions = .standard) -> FairnessReport {
         guard let policy = platform.fairnessPolicy else { return FairnessReport(classes: [], diagnostics: []) }
         let capacity = GPUCapacity.byClass(platform)
         let demand = DeclaredDemand.byTenantAndClass(platform)
@@ -60,6 +71,7 @@ public enum Fairness {
         var diagnostics: [Diagnostic] = []
         // Findings that follow from another error in the same file are left out: one mistake, one diagnostic.
         var consequences: [Diagnostic] = []
+        var pending: [(Int, KueueQuotas.ClassQueues, [ClassWorkload], [String: Int])] = []
         var classes: [ClassAllocation] = []
         for (className, classPolicy) in (policy.spec.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
             let c = capacity[className] ?? 0
@@ -94,15 +106,25 @@ public enum Fairness {
                 allocation.workloads = workloads.map { AdmissionJudge.judge($0, in: queues) }
                 diagnostics += Findings.capacity(queues, policy: policy, className: className)
                 consequences += Findings.neverByCPUOrMemory(workloads, admissions: allocation.workloads, gpuClass: className)
-                if allocation.feasible {
-                    let prediction = AdmissionPredictor.predict(queues, workloads: workloads, fairPoints: targets)
-                    allocation.orders = prediction.orders
-                    allocation.workloads = prediction.workloads
-                    for i in allocation.tenants.indices { allocation.tenants[i].predicted = prediction.bands[allocation.tenants[i].tenant] }
-                    diagnostics += prediction.diagnostics
+                if allocation.feasible && prediction.arrivalOrders > 0 {
+                    pending.append((classes.count, queues, workloads, targets))
                 }
             }
             classes.append(allocation)
+        }
+        // Classes replay independently: in parallel, each on its own scheduler.
+        let orders = prediction.arrivalOrders
+        let predictions = ParallelMap.map(pending.map { Replay(index: $0.0, queues: $0.1, workloads: $0.2, fairPoints: $0.3) },
+                                          minimumCount: 2) {
+            AdmissionPredictor.predict($0.queues, workloads: $0.workloads, fairPoints: $0.fairPoints, orderCount: orders)
+        }
+        for (replay, result) in zip(pending, predictions) {
+            classes[replay.0].orders = result.orders
+            classes[replay.0].workloads = result.workloads
+            for i in classes[replay.0].tenants.indices {
+                classes[replay.0].tenants[i].predicted = result.bands[classes[replay.0].tenants[i].tenant]
+            }
+            diagnostics += result.diagnostics
         }
         diagnostics += Protection.diagnostics(quotas, platform: platform)
         diagnostics += FairnessChecks.classesWithoutPolicy(platform: platform, policy: policy)
@@ -111,6 +133,14 @@ public enum Fairness {
         diagnostics += consequences.filter { !erring.contains($0.location?.path ?? "") }
         return FairnessReport(classes: classes, diagnostics: diagnostics.sorted())
     }
+}
+
+/// One class to replay: its position in the report and what the predictor needs.
+struct Replay: Sendable {
+    let index: Int
+    let queues: KueueQuotas.ClassQueues
+    let workloads: [ClassWorkload]
+    let fairPoints: [String: Int]
 }
 
 /// Each tenant's declared peak per class: Ray workloads at maxReplicas plus GPU notebooks at
