@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "FairwayTests",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness",
+                "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayAdmission",
                 "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
             ],
             exclude: ["Golden"],

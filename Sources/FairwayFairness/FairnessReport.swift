@@ -54,7 +54,7 @@ public struct PredictionOptions: Sendable {
     /// Arrival orders replayed per class; 0 skips the replay (bands stay nil, no findings from it).
     public var arrivalOrders: Int
 
-    public init(arrivalOrders: Int = ArrivalOrders.defaultCount) { self.arrivalOrders = arrivalOrders }
+    public init(arrivalOrders: Int = 16) { self.arrivalOrders = arrivalOrders }
 
     public static let standard = PredictionOptions()
     public static let off = PredictionOptions(arrivalOrders: 0)
