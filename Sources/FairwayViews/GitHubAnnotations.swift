@@ -23,28 +23,32 @@ public enum GitHubAnnotations {
     /// A notice line (for summaries).
     public static func notice(_ text: String) -> String { "::notice title=fairway::\(escapeData(text))\n" }
 
+    /// Escapes a workflow command's message over Unicode scalars: Swift's `Character` joins CR LF
+    /// into one grapheme, so a character-level switch would let `"\r\n"` through unescaped and
+    /// the rest of the text start a command line of its own.
     static func escapeData(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.append(c)
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "%": out.append(contentsOf: "%25".unicodeScalars)
+            case "\r": out.append(contentsOf: "%0D".unicodeScalars)
+            case "\n": out.append(contentsOf: "%0A".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 
+    /// Escapes a property value (file, title): the message escapes plus `:` and `,`.
     static func escapeProperty(_ s: String) -> String {
-        var out = ""
-        for c in escapeData(s) {
-            switch c {
-            case ":": out += "%3A"
-            case ",": out += "%2C"
-            default: out.append(c)
+        var out = String.UnicodeScalarView()
+        for scalar in escapeData(s).unicodeScalars {
+            switch scalar {
+            case ":": out.append(contentsOf: "%3A".unicodeScalars)
+            case ",": out.append(contentsOf: "%2C".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 }

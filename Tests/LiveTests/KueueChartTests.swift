@@ -13,7 +13,8 @@ import Testing
     static let chart = Paths.root.deletingLastPathComponent().appendingPathComponent("shared/charts/kueue-0.19.2.tgz").path
 
     static func yaml(_ text: String) throws -> [JSONValue] {
-        try YAMLParser.parse(Array(text.utf8)).documents.map { $0.jsonValue() }
+        try YAMLParser.parse(Array(text.utf8), limits: YAMLLimits(maxBytes: 1 << 28, maxAliasExpansion: 100_000, maxDepth: 200))
+            .documents.map { $0.jsonValue() }
     }
 
     static func renderedValues() throws -> JSONValue {
