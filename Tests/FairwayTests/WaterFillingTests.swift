@@ -1,4 +1,5 @@
 import Testing
+import FairwayCore
 @testable import FairwayFairness
 
 /// `WaterFilling.targets`: the worked examples, then agreement with an independent exact reference
@@ -101,17 +102,8 @@ import Testing
 
 // MARK: Reference implementation
 
-/// Deterministic SplitMix64, so every run checks the same instances.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Deterministic (FairwayCore's SplitMix64), so every run checks the same instances.
+extension SplitMix64 {
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }

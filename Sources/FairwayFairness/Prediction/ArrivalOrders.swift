@@ -1,3 +1,5 @@
+import FairwayCore
+
 /// The arrival orders a class's workloads are replayed in: all at once; one at a time in
 /// declaration order, smallest first and largest first; each tenant's workloads first (for the
 /// tenants with the largest guarantees when there are many); and seeded random orders, up to
@@ -38,19 +40,5 @@ enum ArrivalOrders {
             seed += 1
         }
         return orders
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so predictions are the same on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
