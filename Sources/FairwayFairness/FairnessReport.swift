@@ -53,8 +53,14 @@ public struct FairnessReport: Sendable {
 public struct PredictionOptions: Sendable {
     /// Arrival orders replayed per class; 0 skips the replay (bands stay nil, no findings from it).
     public var arrivalOrders: Int
+    /// The largest class replayed, in ClusterQueues times workloads: a larger class is reported
+    /// with `prediction-skipped` rather than holding up validate, plan and the agent.
+    public var maxClassSize: Int
 
-    public init(arrivalOrders: Int = 16) { self.arrivalOrders = arrivalOrders }
+    public init(arrivalOrders: Int = 16, maxClassSize: Int = 256 * 1024) {
+        self.arrivalOrders = arrivalOrders
+        self.maxClassSize = maxClassSize
+    }
 
     public static let standard = PredictionOptions()
     public static let off = PredictionOptions(arrivalOrders: 0)
@@ -103,11 +109,21 @@ public enum Fairness {
             allocation.feasible = !problems.hasErrors
             if let queues = quotas.classes.first(where: { $0.gpuClass == className }) {
                 let workloads = ClassWorkloads.of(queues, platform: platform)
-                allocation.workloads = workloads.map { AdmissionJudge.judge($0, in: queues) }
+                let judge = AdmissionJudge(queues)
+                allocation.workloads = workloads.map(judge.judge)
                 diagnostics += Findings.capacity(queues, policy: policy, className: className)
                 consequences += Findings.neverByCPUOrMemory(workloads, admissions: allocation.workloads, gpuClass: className)
+                let size = queues.queues.count.multipliedReportingOverflow(by: max(1, workloads.count))
                 if allocation.feasible && prediction.arrivalOrders > 0 {
-                    pending.append((classes.count, queues, workloads, targets))
+                    if size.overflow || size.partialValue > prediction.maxClassSize {
+                        diagnostics.append(.warning(
+                            "prediction-skipped",
+                            "class '\(className)' has \(queues.queues.count) ClusterQueues and \(workloads.count) workloads, more than Kueue's admission is replayed for (\(prediction.maxClassSize) queue-workloads): its predicted band is not computed",
+                            at: policy.keyLocation("spec", "classes", .key(className)),
+                            hint: "the fair point and each workload's admission kind are still computed; a class this size is replayed by `fairway-bench predict`"))
+                    } else {
+                        pending.append((classes.count, queues, workloads, targets))
+                    }
                 }
             }
             classes.append(allocation)

@@ -4,16 +4,28 @@ import FairwayCore
 /// Whether a workload fits its tenant's guarantee, fits only by borrowing, or can never fit, in
 /// every resource its ClusterQueue covers (accelerator units, CPU and memory on the class flavor;
 /// CPU and memory of its CPU-only pods on `fairway-cpu`), whole, as Kueue admits workloads.
-enum AdmissionJudge {
-    static func judge(_ w: ClassWorkload, in queues: KueueQuotas.ClassQueues) -> WorkloadAdmission {
+struct AdmissionJudge {
+    let queues: KueueQuotas.ClassQueues
+    private let byTenant: [String: Int]
+    /// What the whole cohort can lend: unguaranteed capacity plus every queue's lendable quota.
+    private let lendable: KueueQuotas.Amounts
+
+    init(_ queues: KueueQuotas.ClassQueues) {
+        self.queues = queues
+        byTenant = Dictionary(queues.queues.enumerated().map { ($1.tenant, $0) }, uniquingKeysWith: { first, _ in first })
+        lendable = queues.queues.reduce(queues.cohortQuota) { $0 + ($1.gpu.lending ?? $1.gpu.nominal) }
+    }
+
+    func judge(_ w: ClassWorkload) -> WorkloadAdmission {
         var result = WorkloadAdmission(tenant: w.tenant, kind: w.kind, name: w.name, gpus: w.units, admission: .never,
                                        path: w.location?.path, line: w.location?.line)
-        guard let queue = queues.queues.first(where: { $0.tenant == w.tenant }) else {
+        guard let position = byTenant[w.tenant] else {
             result.condition = "tenant \(w.tenant) has no queue in '\(queues.gpuClass)'"
             return result
         }
-        let (onClass, onCPU) = needs(w, resource: queues.resource)
-        let reach = reachable(queue, in: queues)
+        let queue = queues.queues[position]
+        let (onClass, onCPU) = Self.needs(w, resource: queues.resource)
+        let reach = reachable(queue)
         let resources: [(String, KeyPath<KueueQuotas.Amounts, Int64>, String)] = [
             (queues.resource, \.units, "\(queues.resource)"), ("cpu", \.milliCPU, "millicores"), ("memory", \.memoryMiB, "MiB"),
         ]
@@ -57,11 +69,10 @@ enum AdmissionJudge {
 
     /// The most a queue can hold on the class flavor: its nominal quota plus what it may borrow,
     /// bounded by what the cohort can lend (unguaranteed capacity plus the others' lendable quota).
-    static func reachable(_ queue: KueueQuotas.TenantQueue, in queues: KueueQuotas.ClassQueues) -> KueueQuotas.Amounts {
-        var lendable = queues.cohortQuota
-        for other in queues.queues where other.tenant != queue.tenant {
-            lendable = lendable + (other.gpu.lending ?? other.gpu.nominal)
-        }
+    func reachable(_ queue: KueueQuotas.TenantQueue) -> KueueQuotas.Amounts {
+        let own = queue.gpu.lending ?? queue.gpu.nominal
+        let lendable = KueueQuotas.Amounts(units: self.lendable.units - own.units, milliCPU: self.lendable.milliCPU - own.milliCPU,
+                                           memoryMiB: self.lendable.memoryMiB - own.memoryMiB)
         let borrowable = queue.gpu.borrowing.map { limit in
             KueueQuotas.Amounts(units: min(limit.units, lendable.units), milliCPU: min(limit.milliCPU, lendable.milliCPU),
                                 memoryMiB: min(limit.memoryMiB, lendable.memoryMiB))

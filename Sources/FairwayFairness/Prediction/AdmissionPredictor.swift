@@ -9,7 +9,7 @@ import FairwayModel
 enum AdmissionPredictor {
     static func predict(_ queues: KueueQuotas.ClassQueues, workloads: [ClassWorkload], fairPoints: [String: Int],
                         orderCount: Int = ArrivalOrders.defaultCount) -> ClassPrediction {
-        let admissions = workloads.map { AdmissionJudge.judge($0, in: queues) }
+        let admissions = workloads.map(AdmissionJudge(queues).judge)
         var bands: [String: PredictedBand] = [:]
         for queue in queues.queues { bands[queue.tenant] = PredictedBand(min: .max, max: 0) }
         guard let objects = try? objects(queues) else {

@@ -63,9 +63,11 @@ enum ClassWorkloads {
         guard let policy = platform.fairnessPolicy, let shares = policy.spec.classes?[queues.gpuClass]?.tenants else { return [] }
         let defaultClass = platform.cluster?.spec.priorityClasses.first { $0.default == true }?.name
         var out: [ClassWorkload] = []
+        var declaredByTenant: [String: Int] = [:]
+        for workload in declared { declaredByTenant[workload.tenant, default: 0] &+= workload.units }
         for queue in queues.queues {
             guard let share = shares[queue.tenant], let demand = share.demand, demand > 0 else { continue }
-            let declaredUnits = declared.filter { $0.tenant == queue.tenant }.reduce(0) { $0 &+ $1.units }
+            let declaredUnits = declaredByTenant[queue.tenant] ?? 0
             var remaining = max(0, demand - declaredUnits)
             let size = max(1, share.jobSize ?? remaining)
             var index = 0
