@@ -128,6 +128,16 @@ import Testing
         #expect(quotas.classes.first { $0.gpuClass == "a100" }?.reclaimWithinCohort == "Any")
     }
 
+    @Test func aClassTooLargeToReplayIsSaidSoAndStillJudged() throws {
+        let report = Fairness.evaluate(try TestRepo.template().load().platform, prediction: PredictionOptions(maxClassSize: 1))
+        let skipped = report.diagnostics.filter { $0.code == "prediction-skipped" }
+        #expect(skipped.count == 4, "\(report.diagnostics)")
+        #expect(skipped.allSatisfy { $0.severity == .warning && $0.location?.path == "policies/default.yaml" })
+        let a100 = try #require(report.classes.first { $0.gpuClass == "a100" })
+        #expect(a100.tenants.allSatisfy { $0.predicted == nil })
+        #expect(a100.workloads.first { $0.name == "qwen-finetune" }?.admission == .borrowing)
+    }
+
     @Test func theTemplateHasNoFindings() throws {
         let report = Self.report(try TestRepo.template())
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
