@@ -91,6 +91,7 @@ extension Scheduler {
     }
 
     func fairPreemptions(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
+        if fairSharingHopeless(wl, cq: cq, frs: frs, usage: usage) { return [] }
         var candidates = fairCandidates(wl, cq: cq, frs: frs)
         if candidates.isEmpty { return [] }
         candidates.sort { candidateLess($0, $1, preemptorCQ: cq) }
@@ -107,6 +108,66 @@ extension Scheduler {
         targets = fillBack(targets, cq: cq, usage: usage, allowBorrowing: true)
         for t in targets { addSim(t.id) }
         return targets
+    }
+
+    /// Shortcut, exact: in a flat cohort, whether fair-sharing preemption surely finds no targets,
+    /// decided without collecting and sorting every borrowing queue's workloads.
+    ///
+    /// Why it is equivalent: a target is taken only (1) from the preemptor's own ClusterQueue,
+    /// (2) when the preemptor is within nominal with its workload (FairSharingPreemptWithinNominal),
+    /// or (3) when a strategy passes for a target queue t: S2-a needs preemptorNew ≤ DRS(t) after
+    /// the removal, S2-b (and the second pass) preemptorNew < DRS(t) now. In a flat cohort DRS(t)
+    /// depends on t's own usage only, the preemptor's share does not change while only other queues
+    /// lose workloads, and removing usage never raises a DRS; so with no own-queue candidate, not
+    /// within nominal, and every other borrowing queue's DRS below preemptorNew, no strategy can
+    /// pass and Kueue returns no targets. Candidate queues are among the borrowers on `frs`.
+    func fairSharingHopeless(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> Bool {
+        let root = tree.root[cq]
+        guard root != cq, tree.parent[cq] == root, tree.childCohorts[root].isEmpty else { return false }
+        let p = queues[cq].config.preemption
+        if p.withinClusterQueue != .never {
+            for c in queues[cq].admitted where satisfiesPolicy(wl, c, p.withinClusterQueue) && usesResources(c, frs) { return false }
+        }
+        let f = tree.frCount
+        var within = true
+        for fr in frs {
+            var v: Int64 = 0
+            for u in usage where u.fr == fr { v = amountAdd(v, u.amount) }
+            if tree.nominal[cq * f + fr] < amountAdd(tree.usage[cq * f + fr], v) { within = false; break }
+        }
+        if within { return false }
+        let preemptorNew = tree.drs(cq, adding: usage)
+        for (other, share) in topBorrowerShares(frs) where other != cq {
+            return DominantResourceShare.compare(share, preemptorNew) < 0
+        }
+        return true  // no other queue borrows on frs: no cohort candidates either
+    }
+
+    /// The two highest DRS among the ClusterQueues borrowing on any of `frs` (cached until the
+    /// usage changes: every head of a cycle sees the same usage).
+    func topBorrowerShares(_ frs: [Int]) -> [(Int, DominantResourceShare)] {
+        if let c = shareCache, c.version == tree.version, c.frs == frs { return c.top }
+        var top: [(Int, DominantResourceShare)] = []
+        func offer(_ cq: Int) {
+            let d = tree.drs(cq)
+            if top.count < 2 {
+                top.append((cq, d))
+                if top.count == 2, DominantResourceShare.compare(top[1].1, top[0].1) > 0 { top.swapAt(0, 1) }
+            } else if DominantResourceShare.compare(d, top[0].1) > 0 {
+                top[1] = top[0]
+                top[0] = (cq, d)
+            } else if DominantResourceShare.compare(d, top[1].1) > 0 {
+                top[1] = (cq, d)
+            }
+        }
+        if frs.count == 1 {
+            for cq in tree.borrowers[frs[0]] { offer(cq) }
+        } else {
+            var seen: Set<Int> = []
+            for fr in frs { for cq in tree.borrowers[fr] where seen.insert(cq).inserted { offer(cq) } }
+        }
+        shareCache = (tree.version, frs, top)
+        return top
     }
 
     private func fitsForFairSharing(_ cq: Int, _ usage: [FRAmount]) -> Bool {

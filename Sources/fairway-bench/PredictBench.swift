@@ -1,11 +1,11 @@
-// fairway-bench predict TENANTS CLASSES: times the admission prediction (Kueue's scheduler replayed
+// fairway-bench predict TENANTS CLASSES [RUNS]: times the admission prediction (Kueue's scheduler replayed
 // in 16 arrival orders per GPU class) inside `Fairness.evaluate`.
 //
 // Builds a platform in memory like the `fairness` mode (CLASSES GPU classes of one node pool each,
 // TENANTS tenants in every class with seeded guarantees, weights and limits) where every tenant
 // entry has a `demand` and a `jobSize` so each tenant has 1-4 jobs of 1-4 units per class, loads
 // it, and times `Fairness.evaluate(platform)`. Prints one line: tenants, classes, workloads (over
-// all classes), best seconds of 3, peak RSS in MB.
+// all classes), best seconds of RUNS (default 3), peak RSS in MB.
 import Foundation
 import FairwayCore
 import FairwayFairness
@@ -58,12 +58,12 @@ enum PredictBench {
         return SourceSnapshot(origin: "synthetic", revision: "bench", files: files, diagnostics: [])
     }
 
-    static func run(tenants: Int, classes: Int) {
+    static func run(tenants: Int, classes: Int, runs: Int = 3) {
         let loader = PlatformLoader(limits: YAMLLimits(maxBytes: 1 << 30, maxAliasExpansion: 10_000, maxDepth: 100))
         let platform = loader.load(snapshot(tenants: tenants, classes: classes)).platform
         var best = Double.infinity
         var workloads = 0
-        for _ in 0..<3 {
+        for _ in 0..<max(1, runs) {
             let start = now()
             let report = Fairness.evaluate(platform)
             best = min(best, now() - start)
