@@ -121,6 +121,7 @@ extension Scheduler {
     /// lose workloads, and removing usage never raises a DRS; so with no own-queue candidate, not
     /// within nominal, and every other borrowing queue's DRS below preemptorNew, no strategy can
     /// pass and Kueue returns no targets. Candidate queues are among the borrowers on `frs`.
+    /// Second bound (below): not even removing everything removable makes room.
     func fairSharingHopeless(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> Bool {
         let root = tree.root[cq]
         guard root != cq, tree.parent[cq] == root, tree.childCohorts[root].isEmpty else { return false }
@@ -135,21 +136,51 @@ extension Scheduler {
             for u in usage where u.fr == fr { v = amountAdd(v, u.amount) }
             if tree.nominal[cq * f + fr] < amountAdd(tree.usage[cq * f + fr], v) { within = false; break }
         }
-        if within { return false }
         let preemptorNew = tree.drs(cq, adding: usage)
-        for (other, share) in topBorrowerShares(frs) where other != cq {
-            return DominantResourceShare.compare(share, preemptorNew) < 0
+        let shares = borrowerShares(frs)
+        if !within {
+            var hope = false
+            for (other, share) in shares.top where other != cq {
+                hope = DominantResourceShare.compare(share, preemptorNew) >= 0
+                break
+            }
+            if !hope { return true }  // no other borrower reaches the preemptor's share
         }
-        return true  // no other queue borrows on frs: no cohort candidates either
+        // Even removing every workload of every queue a target can come from (all borrowers when
+        // within nominal, else those whose DRS reaches preemptorNew) leaves too little room: the
+        // room only grows as targets go, so no target set fits and Kueue returns none. Removing
+        // all of a queue's workloads on fr frees exactly its usage above its local quota in the
+        // (flat) cohort; the preemptor's own usage stays.
+        let root0 = root * f
+        for u in usage {
+            let fr = u.fr
+            var freed: Int64 = 0
+            for (other, share) in shares.all where other != cq && (within || DominantResourceShare.compare(share, preemptorNew) >= 0) {
+                freed = amountAdd(freed, max(0, amountSub(tree.usage[other * f + fr], tree.localQuota[other * f + fr])))
+            }
+            let k = cq * f + fr
+            var parentAvailable = amountSub(tree.subtreeQuota[root0 + fr], amountSub(tree.usage[root0 + fr], freed))
+            if tree.borrowLimit[k] != .min {
+                let lq = tree.localQuota[k]
+                let storedInParent = amountSub(tree.subtreeQuota[k], lq)
+                let usedInParent = max(0, amountSub(tree.usage[k], lq))
+                parentAvailable = min(amountAdd(amountSub(storedInParent, usedInParent), tree.borrowLimit[k]), parentAvailable)
+            }
+            let best = max(0, amountAdd(tree.localAvailable(cq, fr), parentAvailable))
+            if u.amount > best { return true }
+        }
+        return false
     }
 
-    /// The two highest DRS among the ClusterQueues borrowing on any of `frs` (cached until the
-    /// usage changes: every head of a cycle sees the same usage).
-    func topBorrowerShares(_ frs: [Int]) -> [(Int, DominantResourceShare)] {
-        if let c = shareCache, c.version == tree.version, c.frs == frs { return c.top }
+    /// The DRS of every ClusterQueue borrowing on any of `frs`, and the two highest (cached until
+    /// the usage changes: every head of a cycle sees the same usage).
+    func borrowerShares(_ frs: [Int]) -> (top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)]) {
+        if let c = shareCache, c.version == tree.version, c.frs == frs { return (c.top, c.all) }
         var top: [(Int, DominantResourceShare)] = []
+        var all: [(Int, DominantResourceShare)] = []
         func offer(_ cq: Int) {
             let d = tree.drs(cq)
+            all.append((cq, d))
             if top.count < 2 {
                 top.append((cq, d))
                 if top.count == 2, DominantResourceShare.compare(top[1].1, top[0].1) > 0 { top.swapAt(0, 1) }
@@ -166,8 +197,8 @@ extension Scheduler {
             var seen: Set<Int> = []
             for fr in frs { for cq in tree.borrowers[fr] where seen.insert(cq).inserted { offer(cq) } }
         }
-        shareCache = (tree.version, frs, top)
-        return top
+        shareCache = (tree.version, frs, top, all)
+        return (top, all)
     }
 
     private func fitsForFairSharing(_ cq: Int, _ usage: [FRAmount]) -> Bool {
