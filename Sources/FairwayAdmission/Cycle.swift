@@ -227,11 +227,6 @@ extension Scheduler {
         defer { entries[i] = e }
         let cq = e.cq
         let usage = e.assignment.usage
-        // Fits once this cycle's and this entry's victims are gone.
-        let victims = preempted.union(e.targets.map(\.id))
-        for v in victims { removeSim(v) }
-        let fitsNow = usage.allSatisfy { tree.available(cq, $0.fr) >= $0.amount }
-        for v in victims { addSim(v) }
         let mode = e.assignment.mode
         if mode == .noFit {
             e.requeue = .noFit
@@ -251,6 +246,13 @@ extension Scheduler {
             e.message = "Workload has overlapping preemption targets with another workload"
             return
         }
+        // Fits once this cycle's and this entry's victims are gone. (Computed only here, where it
+        // is used: the simulated removals are undone exactly, so skipping them for entries that
+        // returned above changes nothing.)
+        let victims = preempted.union(e.targets.map(\.id))
+        for v in victims { removeSim(v) }
+        let fitsNow = usage.allSatisfy { tree.available(cq, $0.fr) >= $0.amount }
+        for v in victims { addSim(v) }
         if !fitsNow {
             e.status = .skipped
             e.message = "Workload no longer fits after processing another workload"

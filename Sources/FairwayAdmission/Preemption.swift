@@ -91,6 +91,7 @@ extension Scheduler {
     }
 
     func fairPreemptions(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
+        if fairSharingHopeless(wl, cq: cq, frs: frs, usage: usage) { return [] }
         var candidates = fairCandidates(wl, cq: cq, frs: frs)
         if candidates.isEmpty { return [] }
         candidates.sort { candidateLess($0, $1, preemptorCQ: cq) }
@@ -107,6 +108,97 @@ extension Scheduler {
         targets = fillBack(targets, cq: cq, usage: usage, allowBorrowing: true)
         for t in targets { addSim(t.id) }
         return targets
+    }
+
+    /// Shortcut, exact: in a flat cohort, whether fair-sharing preemption surely finds no targets,
+    /// decided without collecting and sorting every borrowing queue's workloads.
+    ///
+    /// Why it is equivalent: a target is taken only (1) from the preemptor's own ClusterQueue,
+    /// (2) when the preemptor is within nominal with its workload (FairSharingPreemptWithinNominal),
+    /// or (3) when a strategy passes for a target queue t: S2-a needs preemptorNew ≤ DRS(t) after
+    /// the removal, S2-b (and the second pass) preemptorNew < DRS(t) now. In a flat cohort DRS(t)
+    /// depends on t's own usage only, the preemptor's share does not change while only other queues
+    /// lose workloads, and removing usage never raises a DRS; so with no own-queue candidate, not
+    /// within nominal, and every other borrowing queue's DRS below preemptorNew, no strategy can
+    /// pass and Kueue returns no targets. Candidate queues are among the borrowers on `frs`.
+    /// Second bound (below): not even removing everything removable makes room.
+    func fairSharingHopeless(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> Bool {
+        let root = tree.root[cq]
+        guard root != cq, tree.parent[cq] == root, tree.childCohorts[root].isEmpty else { return false }
+        let p = queues[cq].config.preemption
+        if p.withinClusterQueue != .never {
+            for c in queues[cq].admitted where satisfiesPolicy(wl, c, p.withinClusterQueue) && usesResources(c, frs) { return false }
+        }
+        let f = tree.frCount
+        var within = true
+        for fr in frs {
+            var v: Int64 = 0
+            for u in usage where u.fr == fr { v = amountAdd(v, u.amount) }
+            if tree.nominal[cq * f + fr] < amountAdd(tree.usage[cq * f + fr], v) { within = false; break }
+        }
+        let preemptorNew = tree.drs(cq, adding: usage)
+        let shares = borrowerShares(frs)
+        if !within {
+            var hope = false
+            for (other, share) in shares.top where other != cq {
+                hope = DominantResourceShare.compare(share, preemptorNew) >= 0
+                break
+            }
+            if !hope { return true }  // no other borrower reaches the preemptor's share
+        }
+        // Even removing every workload of every queue a target can come from (all borrowers when
+        // within nominal, else those whose DRS reaches preemptorNew) leaves too little room: the
+        // room only grows as targets go, so no target set fits and Kueue returns none. Removing
+        // all of a queue's workloads on fr frees exactly its usage above its local quota in the
+        // (flat) cohort; the preemptor's own usage stays.
+        let root0 = root * f
+        for u in usage {
+            let fr = u.fr
+            var freed: Int64 = 0
+            for (other, share) in shares.all where other != cq && (within || DominantResourceShare.compare(share, preemptorNew) >= 0) {
+                freed = amountAdd(freed, max(0, amountSub(tree.usage[other * f + fr], tree.localQuota[other * f + fr])))
+            }
+            let k = cq * f + fr
+            var parentAvailable = amountSub(tree.subtreeQuota[root0 + fr], amountSub(tree.usage[root0 + fr], freed))
+            if tree.borrowLimit[k] != .min {
+                let lq = tree.localQuota[k]
+                let storedInParent = amountSub(tree.subtreeQuota[k], lq)
+                let usedInParent = max(0, amountSub(tree.usage[k], lq))
+                parentAvailable = min(amountAdd(amountSub(storedInParent, usedInParent), tree.borrowLimit[k]), parentAvailable)
+            }
+            let best = max(0, amountAdd(tree.localAvailable(cq, fr), parentAvailable))
+            if u.amount > best { return true }
+        }
+        return false
+    }
+
+    /// The DRS of every ClusterQueue borrowing on any of `frs`, and the two highest (cached until
+    /// the usage changes: every head of a cycle sees the same usage).
+    func borrowerShares(_ frs: [Int]) -> (top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)]) {
+        if let c = shareCache, c.version == tree.version, c.frs == frs { return (c.top, c.all) }
+        var top: [(Int, DominantResourceShare)] = []
+        var all: [(Int, DominantResourceShare)] = []
+        func offer(_ cq: Int) {
+            let d = tree.drs(cq)
+            all.append((cq, d))
+            if top.count < 2 {
+                top.append((cq, d))
+                if top.count == 2, DominantResourceShare.compare(top[1].1, top[0].1) > 0 { top.swapAt(0, 1) }
+            } else if DominantResourceShare.compare(d, top[0].1) > 0 {
+                top[1] = top[0]
+                top[0] = (cq, d)
+            } else if DominantResourceShare.compare(d, top[1].1) > 0 {
+                top[1] = (cq, d)
+            }
+        }
+        if frs.count == 1 {
+            for cq in tree.borrowers[frs[0]] { offer(cq) }
+        } else {
+            var seen: Set<Int> = []
+            for fr in frs { for cq in tree.borrowers[fr] where seen.insert(cq).inserted { offer(cq) } }
+        }
+        shareCache = (tree.version, frs, top, all)
+        return (top, all)
     }
 
     private func fitsForFairSharing(_ cq: Int, _ usage: [FRAmount]) -> Bool {

@@ -94,6 +94,8 @@ public final class QuotaTree {
     var lendable: [Int64] = []
     /// ClusterQueues using more than their nominal quota, per flavor-resource.
     var borrowers: [Set<Int>] = []
+    /// Bumped by every usage change (real or simulated), so values derived from usage can be cached.
+    var version: UInt64 = 0
     private var scratch: [Int64] = []
 
     /// Builds the tree. Cohorts a ClusterQueue or Cohort names but nobody defines exist implicitly
@@ -278,6 +280,7 @@ public final class QuotaTree {
     func available(_ node: Int, _ fr: Int) -> Int64 { max(0, rawAvailable(node, fr)) }
 
     func addUsage(_ node: Int, _ fr: Int, _ value: Int64) {
+        version &+= 1
         let f = frCount
         var n = node
         var v = value
@@ -295,6 +298,7 @@ public final class QuotaTree {
     }
 
     func removeUsage(_ node: Int, _ fr: Int, _ value: Int64) {
+        version &+= 1
         let f = frCount
         var n = node
         var v = value

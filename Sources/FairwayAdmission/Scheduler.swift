@@ -111,6 +111,8 @@ public final class Scheduler {
     var admittedThisCycle: [(Int, [FRAmount], [PodSetAssignment])] = []
     var reservations: [(Int, [FRAmount])] = []
     var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// `topBorrowerShares`' cache: tree version, flavor-resources, the two highest shares.
+    var shareCache: (version: UInt64, frs: [Int], top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)])?
 
     public init(flavors: [ResourceFlavor], cohorts: [Cohort] = [], clusterQueues: [ClusterQueue],
                 config: SchedulerConfig = SchedulerConfig()) throws {

@@ -9,6 +9,7 @@ import Foundation
 // capacity so Z3 explains the conflict). Prints one line: tenants, classes, load seconds, fairness
 // seconds (best of 3), peak RSS in MB, and the number of diagnostics.
 //
+//   fairway-bench predict TENANTS CLASSES [RUNS]   the admission prediction's replay (see PredictBench.swift)
 //   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
 //   fairway-bench render DIR             render a repository warm: objects, best ms, peak MB
 //   fairway-bench testcluster URL OBJECTS SECONDS CONNECTIONS      (see TestClusterBench.swift)
@@ -100,6 +101,10 @@ if arguments.count >= 3, ["wide", "list", "deep"].contains(arguments[1]), let si
         FileHandle.standardError.write(Data("fairway-bench: \(error)\n".utf8))
         exit(1)
     }
+    exit(0)
+}
+if arguments.count >= 4, arguments[1] == "predict", let tenants = Int(arguments[2]), let classes = Int(arguments[3]) {
+    PredictBench.run(tenants: tenants, classes: classes, runs: arguments.count > 4 ? Int(arguments[4]) ?? 3 : 3)
     exit(0)
 }
 if arguments.count == 4, arguments[1] == "git" {
