@@ -57,7 +57,7 @@ public struct PredictionOptions: Sendable {
     /// with `prediction-skipped` rather than holding up validate, plan and the agent.
     public var maxClassSize: Int
 
-    public init(arrivalOrders: Int = 16, maxClassSize: Int = 256 * 1024) {
+    public init(arrivalOrders: Int = 16, maxClassSize: Int = 2048) {
         self.arrivalOrders = arrivalOrders
         self.maxClassSize = maxClassSize
     }
@@ -118,7 +118,7 @@ public enum Fairness {
                     if size.overflow || size.partialValue > prediction.maxClassSize {
                         diagnostics.append(.warning(
                             "prediction-skipped",
-                            "class '\(className)' has \(queues.queues.count) ClusterQueues and \(workloads.count) workloads, more than Kueue's admission is replayed for (\(prediction.maxClassSize) queue-workloads): its predicted band is not computed",
+                            "class '\(className)' has \(queues.queues.count) ClusterQueues and \(workloads.count) workloads, more than Kueue's admission is replayed for (\(prediction.maxClassSize) ClusterQueues x workloads): its predicted band is not computed",
                             at: policy.keyLocation("spec", "classes", .key(className)),
                             hint: "the fair point and each workload's admission kind are still computed; a class this size is replayed by `fairway-bench predict`"))
                     } else {
