@@ -38,7 +38,7 @@ extension PlatformValidator {
         guard let gpuClass = workload.spec.gpuClass else {
             if usesAccelerators {
                 error("missing-field", "workers request GPUs but `spec.gpuClass` is not set", doc.location("spec"),
-                      hint: tenant?.spec.gpuClasses.map { "the tenant may use: \($0.joined(separator: ", "))" })
+                      hint: tenant?.spec.gpuClasses.flatMap { $0.isEmpty ? nil : "the tenant may use: \($0.joined(separator: ", "))" })
             }
             return
         }
@@ -48,7 +48,8 @@ extension PlatformValidator {
                   hint: Self.didYouMean(gpuClass, knownGPUClasses))
         } else if let tenant, !(tenant.spec.gpuClasses ?? []).contains(gpuClass) {
             error("gpu-class-not-allowed", "tenant \(workload.tenant) does not list GPU class '\(gpuClass)'", at(),
-                  hint: "add it to spec.gpuClasses in \(tenant.path), or use one of: \((tenant.spec.gpuClasses ?? []).joined(separator: ", "))")
+                  hint: "add it to spec.gpuClasses in \(tenant.path)"
+                      + ((tenant.spec.gpuClasses ?? []).isEmpty ? "" : ", or use one of: \((tenant.spec.gpuClasses ?? []).joined(separator: ", "))"))
         }
     }
 
