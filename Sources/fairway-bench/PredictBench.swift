@@ -15,47 +15,15 @@ import FairwayYAML
 
 enum PredictBench {
     static func snapshot(tenants: Int, classes: Int) -> SourceSnapshot {
-        var random = SeededRandom(state: 7)
-        var files: [SourceFile] = []
-        var policy = "apiVersion: fairway.dev/v1alpha1\nkind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n  defaults: {weight: 1}\n  classes:\n"
-        for c in 0..<classes {
-            let nodes = (tenants * 3 + 7) / 8
-            files.append(SourceFile(path: "nodepools/pool-\(c).yaml", bytes: Array("""
-                apiVersion: fairway.dev/v1alpha1
-                kind: NodePool
-                metadata: {name: pool-\(c)}
-                spec:
-                  provisioner: karpenter
-                  gpu: {class: class-\(c), model: a100}
-                  instances: {types: [p4d.24xlarge]}
-                  capacity: {maxNodes: \(nodes)}
-
-                """.utf8)))
-            policy += "    class-\(c):\n      tenants:\n"
-            for t in 0..<tenants {
-                let guaranteed = 1 + random.next(3)
-                let weight = 1 + random.next(4)
-                let jobSize = 1 + random.next(4)
-                let jobs = 1 + random.next(4)
-                let borrow = random.next(2) == 0 ? ", borrowingLimit: \(random.next(8))" : ""
-                let lend = random.next(3) == 0 ? ", lendingLimit: \(random.next(3))" : ""
-                policy += "        team-\(t): {guaranteed: \(guaranteed), weight: \(weight), demand: \(jobSize * jobs), jobSize: \(jobSize)\(borrow)\(lend)}\n"
-            }
+        syntheticSnapshot(tenants: tenants, classes: classes, seed: 7) { random, _, _, _ in
+            let guaranteed = 1 + random.next(3)
+            let weight = 1 + random.next(4)
+            let jobSize = 1 + random.next(4)
+            let jobs = 1 + random.next(4)
+            let borrow = random.next(2) == 0 ? ", borrowingLimit: \(random.next(8))" : ""
+            let lend = random.next(3) == 0 ? ", lendingLimit: \(random.next(3))" : ""
+            return "guaranteed: \(guaranteed), weight: \(weight), demand: \(jobSize * jobs), jobSize: \(jobSize)\(borrow)\(lend)"
         }
-        files.append(SourceFile(path: "policies/default.yaml", bytes: Array(policy.utf8)))
-        let classList = (0..<classes).map { "class-\($0)" }.joined(separator: ", ")
-        for t in 0..<tenants {
-            files.append(SourceFile(path: "tenants/team-\(t).yaml", bytes: Array("""
-                apiVersion: fairway.dev/v1alpha1
-                kind: Tenant
-                metadata: {name: team-\(t)}
-                spec:
-                  namespaces: [{name: team-\(t)}]
-                  gpuClasses: [\(classList)]
-
-                """.utf8)))
-        }
-        return SourceSnapshot(origin: "synthetic", revision: "bench", files: files, diagnostics: [])
     }
 
     static func run(tenants: Int, classes: Int, runs: Int = 3) {

@@ -49,8 +49,11 @@ struct SeededRandom {
     }
 }
 
-func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
-    var random = SeededRandom(state: 42)
+/// A synthetic platform: CLASSES GPU classes of one p4d pool each (3/8 of a node per tenant) and
+/// TENANTS tenants in every class; `entry` writes one tenant's policy entry (after `team-N: `).
+func syntheticSnapshot(tenants: Int, classes: Int, seed: UInt64, classSettings: String = "",
+                       entry: (_ random: inout SeededRandom, _ classIndex: Int, _ tenant: Int, _ nodes: Int) -> String) -> SourceSnapshot {
+    var random = SeededRandom(state: seed)
     var files: [SourceFile] = []
     var policy = "apiVersion: fairway.dev/v1alpha1\nkind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n  defaults: {weight: 1}\n  classes:\n"
     for c in 0..<classes {
@@ -66,15 +69,9 @@ func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
               capacity: {maxNodes: \(nodes)}
 
             """.utf8)))
-        policy += "    class-\(c):\n      maxSharePercent: 50\n      tenants:\n"
+        policy += "    class-\(c):\n\(classSettings)      tenants:\n"
         for t in 0..<tenants {
-            var guaranteed = 1 + random.next(3)
-            if infeasible && c == 0 && t == 0 { guaranteed = nodes * 8 }
-            let weight = 1 + random.next(4)
-            let demand = random.next(12)
-            let borrow = random.next(2) == 0 ? ", borrowingLimit: \(random.next(8))" : ""
-            let lend = random.next(3) == 0 ? ", lendingLimit: \(random.next(3))" : ""
-            policy += "        team-\(t): {guaranteed: \(guaranteed), weight: \(weight), demand: \(demand)\(borrow)\(lend)}\n"
+            policy += "        team-\(t): {\(entry(&random, c, t, nodes))}\n"
         }
     }
     files.append(SourceFile(path: "policies/default.yaml", bytes: Array(policy.utf8)))
@@ -91,6 +88,18 @@ func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
             """.utf8)))
     }
     return SourceSnapshot(origin: "synthetic", revision: "bench", files: files, diagnostics: [])
+}
+
+func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
+    syntheticSnapshot(tenants: tenants, classes: classes, seed: 42, classSettings: "      maxSharePercent: 50\n") { random, c, t, nodes in
+        var guaranteed = 1 + random.next(3)
+        if infeasible && c == 0 && t == 0 { guaranteed = nodes * 8 }
+        let weight = 1 + random.next(4)
+        let demand = random.next(12)
+        let borrow = random.next(2) == 0 ? ", borrowingLimit: \(random.next(8))" : ""
+        let lend = random.next(3) == 0 ? ", lendingLimit: \(random.next(3))" : ""
+        return "guaranteed: \(guaranteed), weight: \(weight), demand: \(demand)\(borrow)\(lend)"
+    }
 }
 
 let arguments = CommandLine.arguments
