@@ -354,23 +354,10 @@ struct TargetOrdering {
     }
 
     private mutating func heapPop(_ s: Scheduler) -> (cq: Int, drs: DominantResourceShare)? {
-        guard !heap.isEmpty else { return nil }
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count, above(s, heap[l], heap[m]) { m = l }
-                if r < heap.count, above(s, heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
+        var entries = heap
+        heap = []
+        defer { heap = entries }
+        return BinaryHeap.popFirst(&entries) { above(s, $0, $1) }
     }
 
     private mutating func nextFlat(_ s: Scheduler) -> Int? {

@@ -287,22 +287,7 @@ public final class Scheduler {
             queues[cq].heap = heap
             if heap.isEmpty { nonEmpty.remove(cq) }
         }
-        while !heap.isEmpty {
-            let top = heap[0]
-            let last = heap.removeLast()
-            if !heap.isEmpty {
-                heap[0] = last
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var m = i
-                    if l < heap.count, queueLess(heap[l], heap[m]) { m = l }
-                    if r < heap.count, queueLess(heap[r], heap[m]) { m = r }
-                    if m == i { break }
-                    heap.swapAt(i, m)
-                    i = m
-                }
-            }
+        while let top = BinaryHeap.popFirst(&heap, first: queueLess) {
             if workloads[top].state == .queued {
                 workloads[top].state = .nominated
                 return top
