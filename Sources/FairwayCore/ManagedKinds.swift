@@ -10,6 +10,7 @@ public enum ManagedKinds {
         ("v1", "ConfigMap"),
         ("v1", "Secret"),
         ("v1", "Service"),
+        ("v1", "PersistentVolumeClaim"),
         ("apps/v1", "Deployment"),
         ("rbac.authorization.k8s.io/v1", "Role"),
         ("rbac.authorization.k8s.io/v1", "RoleBinding"),

@@ -30,14 +30,61 @@ public struct ClusterSpec: Decodable, Sendable {
     public struct JupyterHub: Decodable, Sendable {
         public struct Auth: Decodable, Sendable {
             public struct SecretRef: Decodable, Sendable { public var name: String }
+            /// An Amazon Cognito user pool's hosted UI.
+            public struct Cognito: Decodable, Sendable {
+                /// The hosted-UI domain: a full host (`auth.example.com`) or the prefix of
+                /// `<prefix>.auth.<region>.amazoncognito.com`.
+                public var domain: String
+                public var region: String?
+                public var userPoolId: String?
+                public var usernameClaim: String?
+                public var groupsClaim: String?
+            }
+
+            public struct GitHub: Decodable, Sendable {
+                public var organizations: [String]?
+            }
+
+            /// Any OAuth 2 / OpenID Connect provider.
+            public struct OAuth: Decodable, Sendable {
+                public var authorizeUrl: String
+                public var tokenUrl: String
+                public var userdataUrl: String
+                public var usernameClaim: String?
+                public var groupsClaim: String?
+                public var scopes: [String]?
+            }
+
+            /// JupyterHub's NativeAuthenticator: users sign up on the hub itself.
+            public struct Native: Decodable, Sendable {
+                /// True: sign-ups are active at once; false (default): an admin approves each one.
+                public var openSignup: Bool?
+                public var minimumPasswordLength: Int?
+            }
+
             public var type: String
             public var adminGroups: [String]?
+            public var adminUsers: [String]?
             public var secretRef: SecretRef?
+            /// The OAuth callback URL registered with the provider; default from `ingress.host`.
+            public var callbackUrl: String?
+            public var cognito: Cognito?
+            public var github: GitHub?
+            public var oauth: OAuth?
+            public var native: Native?
+        }
+
+        /// An Ingress for the hub's proxy.
+        public struct Ingress: Decodable, Sendable {
+            public var className: String?
+            public var host: String
+            public var tlsSecretName: String?
         }
 
         public var version: String
         public var namespace: String?
         public var auth: Auth?
+        public var ingress: Ingress?
         public var values: JSONValue?
         public var sensitiveValues: [String]?
     }

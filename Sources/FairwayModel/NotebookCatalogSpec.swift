@@ -5,6 +5,29 @@ public struct NotebookCatalogSpec: Decodable, Sendable {
     public struct Image: Decodable, Sendable {
         public var name: String
         public var ref: String
+        /// The Ray inside the image, when it has one: Ray Client needs the same Ray (and Python)
+        /// on both ends, so it is checked against the tenant's Ray clusters.
+        public var rayVersion: String?
+        public var pythonVersion: String?
+    }
+
+    /// A home volume: size and storage class (the cluster's default class when none is named).
+    public struct Storage: Decodable, Sendable {
+        public var size: Quantity?
+        public var storageClass: String?
+    }
+
+    /// One volume per tenant notebook namespace that every server of the tenant mounts.
+    public struct TeamVolume: Decodable, Sendable {
+        public var size: Quantity
+        public var storageClass: String?
+        public var mountPath: String?
+        public var accessMode: String?
+
+        public static let defaultMountPath = "/home/jovyan/team"
+        public static let claimName = "team-volume"
+        public var path: String { mountPath ?? Self.defaultMountPath }
+        public var mode: String { accessMode ?? "ReadWriteMany" }
     }
 
     public struct Cull: Decodable, Sendable {
@@ -15,7 +38,9 @@ public struct NotebookCatalogSpec: Decodable, Sendable {
     public struct Defaults: Decodable, Sendable {
         public var startTimeout: GoDuration?
         public var storage: Quantity?
+        public var storageClass: String?
         public var cull: Cull?
+        public var teamVolume: TeamVolume?
     }
 
     public struct GuaranteeLimit: Decodable, Sendable {
@@ -42,6 +67,9 @@ public struct NotebookCatalogSpec: Decodable, Sendable {
         public var gpu: GPU?
         public var nodepool: String?
         public var `default`: Bool?
+        public var storage: Storage?
+        /// False: this profile does not mount the team volume (default true when there is one).
+        public var teamVolume: Bool?
     }
 
     public var images: [Image]

@@ -26,6 +26,7 @@ struct PlatformValidator {
         v.checkNodePools()
         v.checkRayWorkloads()
         v.checkCatalog()
+        v.checkNotebooks()
         v.checkPolicies()
         v.checkReservedNamespaces()
         v.checkClusterQueueNames()

@@ -28,14 +28,12 @@ extension KindSchemas {
             Field("jupyterhub", .object(ObjectSchema("JupyterHub (zero-to-jupyterhub chart).", [
                 Field("version", .text, required: true, "Chart version."),
                 Field("namespace", .dnsLabel, "Namespace of the hub; default `jupyterhub`."),
-                Field("auth", .object(ObjectSchema("How users log in.", [
-                    Field("type", .enumeration(["dummy", "github", "cognito", "generic-oauth"]), required: true,
-                          "Authenticator."),
-                    Field("adminGroups", .list(.text), "Groups whose members are hub admins."),
-                    Field("secretRef", .object(ObjectSchema("An existing Secret with the client credentials.", [
-                        Field("name", .dnsLabel, required: true, "Secret name in the hub's namespace."),
-                    ])), "Credentials stay in the cluster, never in Git."),
-                ])), "Authentication."),
+                Field("auth", .object(hubAuth), "Authentication."),
+                Field("ingress", .object(ObjectSchema("An Ingress in front of the hub's proxy.", [
+                    Field("className", .text, "IngressClass (for example `alb` or `nginx`); default the cluster's default class."),
+                    Field("host", .text, required: true, "Public host name, for example `notebooks.example.com`."),
+                    Field("tlsSecretName", .dnsLabel, "Secret (in the hub's namespace) with the TLS certificate for the host."),
+                ])), "Ingress for the proxy; without one the proxy is reached however `values` expose it."),
                 Field("values", .any, "Helm values merged over the values Fairway computes."),
                 Field("sensitiveValues", .list(.text),
                       "Dotted paths of values that are secret (besides keys such as `password` or `client_secret`): masked in plans and diffs."),

@@ -23,8 +23,11 @@ extension KindSchemas {
         Field("gpuClasses", .list(.dnsLabel), "GPU classes (from the fairness policy) the tenant may use."),
         Field("notebooks", .object(ObjectSchema("JupyterHub access.", [
             Field("profiles", .list(.dnsLabel), "Notebook profiles the tenant's users see."),
-            Field("maxServersPerUser", .count, "Named servers per user."),
+            Field("maxServersPerUser", .count, "Servers one user may run at once in this tenant (JupyterHub named servers); default 1."),
             Field("maxGpuServers", .count, "GPU notebook servers running at once across the tenant."),
+            Field("namespace", .dnsLabel, "The tenant namespace its users' notebook servers run in; default the primary namespace."),
+            Field("priorityClass", .dnsLabel,
+                  "Priority class of the tenant's GPU notebooks (their Kueue priority); default `defaults.priorityClass`."),
         ])), "Notebooks."),
         Field("ray", .object(ObjectSchema("Ray limits.", [
             Field("maxWorkerReplicas", .count, "Most worker replicas one Ray workload may declare."),

@@ -58,10 +58,20 @@ extension KindSchemas {
         Field("images", .list(.object(ObjectSchema("A notebook image.", [
             Field("name", .dnsLabel, required: true, "Short name profiles refer to."),
             Field("ref", .string(.imageRef), required: true, "Image reference with a pinned tag, never `latest`."),
+            Field("rayVersion", .text,
+                  "Ray installed in the image (for example `2.52.0`): Ray Client needs the same Ray version as the cluster it connects to, so it is checked against the tenant's Ray workloads."),
+            Field("pythonVersion", .text, "Python of the image (for example `3.12`), shown beside the Ray version."),
         ])), minItems: 1), required: true, "Images."),
         Field("defaults", .object(ObjectSchema("Server defaults.", [
             Field("startTimeout", .duration, "How long a server may take to start."),
             Field("storage", .quantity, "Home volume size."),
+            Field("storageClass", .text, "StorageClass of home volumes; default the cluster's default class."),
+            Field("teamVolume", .object(ObjectSchema("A volume shared by all of a tenant's notebook servers.", [
+                Field("size", .quantity, required: true, "Size of each tenant's team volume."),
+                Field("storageClass", .text, "StorageClass; it must support the access mode (for example EFS for ReadWriteMany)."),
+                Field("mountPath", .text, "Where servers mount it; default `/home/jovyan/team`."),
+                Field("accessMode", .enumeration(["ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]), "Default ReadWriteMany."),
+            ])), "One PersistentVolumeClaim `team-volume` per tenant notebook namespace, mounted by every profile that does not opt out."),
             Field("cull", .object(ObjectSchema("Idle culling.", [
                 Field("enabled", .boolean, required: true, "Cull idle servers."),
                 Field("timeout", .duration, "Idle time before culling."),
@@ -82,6 +92,11 @@ extension KindSchemas {
             ])), "GPUs."),
             Field("nodepool", .dnsLabel, "Node pool the server runs on."),
             Field("default", .boolean, "The profile selected by default (exactly one)."),
+            Field("storage", .object(ObjectSchema("This profile's home volume.", [
+                Field("size", .quantity, "Size; default `defaults.storage`."),
+                Field("storageClass", .text, "StorageClass; default `defaults.storageClass`."),
+            ])), "Home volume of servers started with this profile (a user's volume is created at the first start)."),
+            Field("teamVolume", .boolean, "False: servers of this profile do not mount the team volume."),
         ])), minItems: 1), required: true, "Profiles."),
     ])
 

@@ -26,6 +26,10 @@ public struct TenantSpec: Decodable, Sendable {
         public var profiles: [String]?
         public var maxServersPerUser: Int?
         public var maxGpuServers: Int?
+        /// The tenant namespace notebook servers run in; default the primary namespace.
+        public var namespace: String?
+        /// Priority class of the tenant's GPU notebooks; default the tenant's default.
+        public var priorityClass: String?
     }
 
     public struct Ray: Decodable, Sendable {
@@ -53,4 +57,8 @@ public struct TenantSpec: Decodable, Sendable {
     /// The first namespace, where workloads go when they name none.
     public var primaryNamespace: String { namespaces.first?.name ?? "" }
     public var isolatesNetwork: Bool { networkIsolation ?? true }
+    /// Where the tenant's notebook servers run.
+    public var notebookNamespace: String { notebooks?.namespace ?? primaryNamespace }
+    /// The priority class of the tenant's GPU notebooks, when one is set.
+    public var notebookPriorityClass: String? { notebooks?.priorityClass ?? defaults?.priorityClass }
 }

@@ -1,15 +1,26 @@
 import FairwayCore
 import FairwayModel
 
-/// The JupyterHub chart's values from the notebook catalogue and the tenants:
-/// `singleuser.profileList` (one profile per catalogue profile, `kubespawner_override` with CPU and
-/// memory, GPU or MIG limits, and the node selector and tolerations of its node pool), the pinned
-/// images pre-pulled on every node, storage, start timeout and culling from the catalogue defaults,
-/// the authenticator from cluster.yaml (client credentials read from the named Secret, never
-/// written here), and hub configuration that shows each user only the profiles their tenant lists.
+/// The JupyterHub chart's values from the notebook catalogue, the tenants and cluster.yaml:
+///
+/// - `singleuser.profileList`: one entry per catalogue profile, `kubespawner_override` with CPU and
+///   memory, GPU or MIG limits, the node selector and tolerations of its node pool, the home volume's
+///   size and class, and for GPU profiles the Kueue queue (`kueue.x-k8s.io/queue-name`: the tenant's
+///   LocalQueue named after the class), so a GPU notebook is a Kueue workload like any Ray job;
+/// - hub configuration (`NotebookTenancyConfig`) that turns those into each user's profiles of their
+///   tenants: server in the tenant's namespace, as its workload ServiceAccount (IRSA), under its
+///   quota, with its priority, team volume and Ray addresses, and the per-tenant server limits;
+/// - the hub's NetworkPolicy accepting servers from other namespaces (they carry the chart's
+///   `hub.jupyter.org/network-access-hub` label); the metadata-server block is a NetworkPolicy in
+///   each tenant namespace instead of the chart's privileged iptables init container, which the
+///   tenants' pod security would refuse;
+/// - the pinned images pre-pulled on every node, start timeout and culling from the catalogue;
+/// - sign-in (`HubAuthValues`) and the optional Ingress.
 struct JupyterHubValues {
     let platform: Platform
     let hub: ClusterSpec.JupyterHub
+
+    static let queueLabel = "kueue.x-k8s.io/queue-name"
 
     var values: JSONValue {
         var values = JSONObject()
@@ -17,7 +28,10 @@ struct JupyterHubValues {
         var hubValues = JSONObject()
         if let catalog = platform.notebookCatalog?.spec {
             singleuser["profileList"] = .array(catalog.profiles.map { profile($0, images: catalog.images) })
-            if let storage = catalog.defaults?.storage { singleuser["storage"] = ["capacity": .string(storage.description)] }
+            var storage = JSONObject()
+            if let size = catalog.defaults?.storage { storage["capacity"] = .string(size.description) }
+            if let storageClass = catalog.defaults?.storageClass { storage["dynamic"] = ["storageClass": .string(storageClass)] }
+            if !storage.isEmpty { singleuser["storage"] = .object(storage) }
             if let timeout = catalog.defaults?.startTimeout { singleuser["startTimeout"] = .int(Int64(timeout.seconds)) }
             if let cull = catalog.defaults?.cull {
                 var culling: JSONObject = [("enabled", .bool(cull.enabled))]
@@ -26,12 +40,28 @@ struct JupyterHubValues {
             }
             let pulled = catalog.images.compactMap(Self.prePulled)
             if !pulled.isEmpty { values["prePuller"] = ["extraImages": .object(JSONObject(pulled))] }
-            hubValues["extraConfig"] = ["fairway-tenant-profiles": .string(TenantProfilesConfig(platform: platform).python)]
+            hubValues["extraConfig"] = ["fairway-tenant-notebooks": .string(NotebookTenancyConfig(platform: platform).python)]
         }
-        if let auth = hub.auth { authenticate(auth, into: &hubValues) }
+        // Servers run in tenant namespaces: the hub accepts them, and each tenant namespace blocks
+        // the cloud metadata server with a NetworkPolicy (TenantRenderer) instead of iptables.
+        singleuser["cloudMetadata"] = ["blockWithIptables": false]
+        hubValues["networkPolicy"] = ["interNamespaceAccessLabels": "accept"]
+        if let auth = hub.auth {
+            HubAuthValues(platform: platform, auth: auth, ingress: hub.ingress).apply(to: &hubValues)
+        }
+        if let ingress = hub.ingress { values["ingress"] = Self.ingress(ingress) }
         if !hubValues.isEmpty { values["hub"] = .object(hubValues) }
         if !singleuser.isEmpty { values["singleuser"] = .object(singleuser) }
         return .object(values)
+    }
+
+    static func ingress(_ ingress: ClusterSpec.JupyterHub.Ingress) -> JSONValue {
+        var out: JSONObject = [("enabled", true), ("hosts", [.string(ingress.host)])]
+        if let className = ingress.className { out["ingressClassName"] = .string(className) }
+        if let secret = ingress.tlsSecretName {
+            out["tls"] = [["hosts": [.string(ingress.host)], "secretName": .string(secret)]]
+        }
+        return .object(out)
     }
 
     /// `kubespawner_override` for one catalogue profile.
@@ -50,11 +80,12 @@ struct JupyterHubValues {
             if let guarantee = memory.guarantee { override["mem_guarantee"] = .int(Int64(guarantee.wholeUnits)) }
             if let limit = memory.limit { override["mem_limit"] = .int(Int64(limit.wholeUnits)) }
         }
-        if let gpu = profile.gpu {
-            let resource = gpu.mig.map { "nvidia.com/mig-\($0)" } ?? "nvidia.com/gpu"
+        if let gpu = profile.gpu, let resource = profile.gpuResource {
             override["extra_resource_limits"] = .object(JSONObject([(resource, .string(String(gpu.count ?? 1)))]))
-            override["extra_labels"] = [Ownership.gpuClassLabel: .string(gpu.class)]
+            override["extra_labels"] = [Ownership.gpuClassLabel: .string(gpu.class), Self.queueLabel: .string(gpu.class)]
         }
+        if let size = profile.storage?.size { override["storage_capacity"] = .string(size.description) }
+        if let storageClass = profile.storage?.storageClass { override["storage_class"] = .string(storageClass) }
         if let poolName = profile.nodepool, let pool = platform.nodePools.first(where: { $0.name == poolName }) {
             override["node_selector"] = KueueRenderer.nodeLabels(pool)
             let tolerations = KueueRenderer.taints(pool).map(\.toleration)
@@ -86,41 +117,4 @@ struct JupyterHubValues {
     }
 
     static func cores(_ quantity: Quantity) -> Double { Double(quantity.milliValue) / 1000 }
-
-    /// The authenticator class and its settings; client credentials come from the Secret in
-    /// `auth.secretRef` as environment variables OAuthenticator reads.
-    private func authenticate(_ auth: ClusterSpec.JupyterHub.Auth, into hub: inout JSONObject) {
-        var config = JSONObject()
-        switch auth.type {
-        case "dummy":
-            config["JupyterHub"] = ["authenticator_class": "dummy"]
-        case "github":
-            config["JupyterHub"] = ["authenticator_class": "github"]
-            config["GitHubOAuthenticator"] = authenticatorSettings(auth, groupsKey: nil)
-        default:
-            config["JupyterHub"] = ["authenticator_class": "generic-oauth"]
-            config["GenericOAuthenticator"] = authenticatorSettings(
-                auth, groupsKey: auth.type == "cognito" ? "oauth_user.cognito:groups" : "oauth_user.groups")
-        }
-        hub["config"] = .object(config)
-        if let secret = auth.secretRef?.name {
-            func fromSecret(_ key: String) -> JSONValue { ["valueFrom": ["secretKeyRef": ["name": .string(secret), "key": .string(key)]]] }
-            hub["extraEnv"] = ["OAUTH_CLIENT_ID": fromSecret("client_id"), "OAUTH_CLIENT_SECRET": fromSecret("client_secret")]
-        }
-    }
-
-    private func authenticatorSettings(_ auth: ClusterSpec.JupyterHub.Auth, groupsKey: String?) -> JSONValue {
-        var settings = JSONObject()
-        if let groupsKey {
-            settings["manage_groups"] = true
-            settings["auth_state_groups_key"] = .string(groupsKey)
-        }
-        if let admins = auth.adminGroups, !admins.isEmpty { settings["admin_groups"] = .array(admins.map(JSONValue.string)) }
-        // Only tenant members (and admins) may log in; what each may start is decided per tenant.
-        let groups = Set(platform.tenants.flatMap(\.spec.notebookGroups)).union(auth.adminGroups ?? [])
-        let users = Set(platform.tenants.flatMap(\.spec.notebookUsers))
-        if groupsKey != nil, !groups.isEmpty { settings["allowed_groups"] = .array(groups.sorted().map(JSONValue.string)) }
-        if !users.isEmpty { settings["allowed_users"] = .array(users.sorted().map(JSONValue.string)) }
-        return .object(settings)
-    }
 }

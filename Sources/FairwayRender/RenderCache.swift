@@ -10,7 +10,7 @@ import FairwayModel
 public final class RenderCache: Sendable {
     /// Everything a cached rendering was made from.
     enum Key: Hashable, Sendable {
-        case tenant(path: String, blobID: String, queueClasses: [String])
+        case tenant(path: String, blobID: String, queueClasses: [String], notebooks: NotebookHosting?)
         case workload(path: String, blobID: String, tenantBlobID: String, priorityClass: String?, placement: String?)
         /// `inputs` names the policy and the class's pools (see `KueueRenderer`).
         case clusterQueue(inputs: String, tenant: String)
@@ -21,8 +21,8 @@ public final class RenderCache: Sendable {
     public init() {}
 
     /// The tenant's cache key; nil when the document has no blob id (nothing is cached then).
-    static func key(_ tenant: Document<TenantSpec>, queueClasses: [String]) -> Key? {
-        tenant.blobID.map { .tenant(path: tenant.path, blobID: $0, queueClasses: queueClasses) }
+    static func key(_ tenant: Document<TenantSpec>, queueClasses: [String], notebooks: NotebookHosting?) -> Key? {
+        tenant.blobID.map { .tenant(path: tenant.path, blobID: $0, queueClasses: queueClasses, notebooks: notebooks) }
     }
 
     /// The objects cached under `key`, or `render()`'s, stored under `key`. With no key (an input

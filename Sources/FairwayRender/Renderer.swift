@@ -80,10 +80,12 @@ public struct Renderer: Sendable {
         manifests += kueue.manifests
         tenants += kueue.tenants
         let classesWithPools = platform.gpuClasses
+        let hosting = NotebookHosting(platform)
         for tenant in platform.tenants {
             let queueClasses = (tenant.spec.gpuClasses ?? []).filter { classesWithPools.contains($0) }
-            let key = RenderCache.key(tenant, queueClasses: queueClasses)
-            let render = { TenantRenderer(tenant: tenant, queueClasses: queueClasses).render() }
+            let notebooks = (tenant.spec.notebooks?.profiles ?? []).isEmpty ? nil : hosting
+            let key = RenderCache.key(tenant, queueClasses: queueClasses, notebooks: notebooks)
+            let render = { TenantRenderer(tenant: tenant, queueClasses: queueClasses, notebooks: notebooks).render() }
             add(cache?.manifests(for: key, render: render) ?? render(), tenant: tenant.name)
         }
         let ray = renderRay(platform)

@@ -3,15 +3,18 @@ import FairwayModel
 
 /// Renders one tenant: per namespace a Namespace, ResourceQuota, LimitRange, RoleBindings for
 /// owners and members, default-deny and same-tenant NetworkPolicies, the workload ServiceAccount,
-/// and a Kueue LocalQueue per GPU class (named after the class, feeding the tenant's ClusterQueue).
+/// and a Kueue LocalQueue per GPU class (named after the class, feeding the tenant's ClusterQueue);
+/// in the notebook namespace, what JupyterHub's servers need there (`TenantRenderer+Notebooks`).
 struct TenantRenderer {
     let tenant: Document<TenantSpec>
     /// The tenant's GPU classes that have node pools (and so ClusterQueues).
     let queueClasses: [String]
+    /// Set when the tenant's users have notebook profiles on a hub.
+    var notebooks: NotebookHosting? = nil
 
-    private var spec: TenantSpec { tenant.spec }
-    private var meta: MetadataBuilder { MetadataBuilder(sourcePath: tenant.path) }
-    private var tenantLabel: (String, JSONValue) { (Ownership.tenantLabel, .string(tenant.name)) }
+    var spec: TenantSpec { tenant.spec }
+    var meta: MetadataBuilder { MetadataBuilder(sourcePath: tenant.path) }
+    var tenantLabel: (String, JSONValue) { (Ownership.tenantLabel, .string(tenant.name)) }
 
     func render() -> [Manifest] {
         var out: [Manifest] = []
@@ -24,6 +27,7 @@ struct TenantRenderer {
             if spec.isolatesNetwork { out += networkPolicies(namespace.name) }
             if let account = serviceAccount(namespace.name) { out.append(account) }
             for gpuClass in queueClasses { out.append(localQueue(gpuClass, namespace: namespace.name)) }
+            if let notebooks, namespace.name == spec.notebookNamespace { out += notebookObjects(notebooks, namespace: namespace.name) }
         }
         return out
     }

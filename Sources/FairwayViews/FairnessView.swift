@@ -30,7 +30,9 @@ public enum FairnessView {
 
     static func workloadRows(_ classes: [ClassAllocation]) -> [[String]] {
         classes.flatMap { c in
-            c.workloads.map { w in [c.gpuClass, w.tenant, "\(w.kind) \(w.name)", "\(w.gpus)", w.admission.rawValue, w.condition ?? ""] }
+            WorkloadGroups.group(c.workloads).map { g in
+                [c.gpuClass, g.first.tenant, g.label, "\(g.first.gpus)", g.first.admission.rawValue, g.first.condition ?? ""]
+            }
         }
     }
 
@@ -42,7 +44,7 @@ public enum FairnessView {
         let workloads = workloadRows(classes)
         if !workloads.isEmpty {
             out += "\n" + style.bold("Workloads at peak") + "\n"
-                + TextTable.render([["class", "tenant", "workload", "units", "admission", "condition"]] + workloads)
+                + TextTable.render([["class", "tenant", "workload", "units each", "admission", "condition"]] + workloads)
         }
         return out
     }
@@ -61,9 +63,10 @@ public enum FairnessView {
                     + "\(t.borrowingLimit.map(String.init) ?? "-") | \(t.lendingLimit.map(String.init) ?? "-") |\n"
             }
             if !c.workloads.isEmpty {
-                out += "\n| workload | tenant | units | admission |\n|---|---|--:|---|\n"
-                for w in c.workloads {
-                    out += "| \(Markdown.escape("\(w.kind) \(w.name)")) | \(Markdown.escape(w.tenant)) | \(w.gpus) | \(w.admission.rawValue)"
+                out += "\n| workload | tenant | units each | admission |\n|---|---|--:|---|\n"
+                for g in WorkloadGroups.group(c.workloads) {
+                    let w = g.first
+                    out += "| \(Markdown.escape(g.label)) | \(Markdown.escape(w.tenant)) | \(w.gpus) | \(w.admission.rawValue)"
                         + (w.condition.map { ": \(Markdown.escape($0))" } ?? "") + " |\n"
                 }
             }

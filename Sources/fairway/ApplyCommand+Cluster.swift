@@ -115,10 +115,13 @@ extension ApplyCommand {
         }
         let unconfirmed = busy.filter { !cluster.confirmDeleteNamespace.contains($0.name) }
         guard !unconfirmed.isEmpty else { return }
-        for namespace in unconfirmed { Terminal.printError("The plan deletes namespace \(namespace.description).") }
+        for namespace in unconfirmed {
+            Terminal.printError(namespace.namespaceDeleted ? "The plan deletes namespace \(namespace.description)."
+                                                           : "The plan deletes volumes in namespace \(namespace.description).")
+        }
         guard !autoApprove, Terminal.stdinIsTerminal else {
             let flags = unconfirmed.map { "--confirm-delete-namespace \($0.name)" }.joined(separator: " ")
-            Terminal.printError("error: apply refused: work still runs in the namespaces above; nothing was changed. "
+            Terminal.printError("error: apply refused: work still runs or data is kept in the namespaces above; nothing was changed. "
                                 + "Pass \(flags) to delete them anyway.")
             throw ExitCode(1)
         }

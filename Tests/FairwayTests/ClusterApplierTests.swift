@@ -175,6 +175,28 @@ import Testing
         #expect(busy == [BusyNamespace(name: "research", rayJobs: ["train"], notebooks: ["jupyter-ana"])])
     }
 
+    /// Deleting a namespace takes its PersistentVolumeClaims (users' home volumes, the team volume)
+    /// with it: the guard names them even when nothing runs, and a planned deletion of a claim in a
+    /// namespace that stays is held the same way.
+    @Test func namespacesHoldingVolumesAndDeletedClaimsNeedConfirming() async throws {
+        let fake = FakeCluster()
+        var home = Self.object("v1", "PersistentVolumeClaim", "claim-ana", namespace: "research").body.objectValue!
+        home["status"] = ["capacity": ["storage": "20Gi"]]
+        let team = Self.object("v1", "PersistentVolumeClaim", "team-volume", namespace: "students")
+        fake.state.withLock { state in
+            state.objects[Self.object("v1", "PersistentVolumeClaim", "claim-ana", namespace: "research").key] = .object(home)
+            state.objects[team.key] = team.body
+        }
+        let plan = Self.plan([Self.change(Self.namespace, .delete), Self.change(team, .delete),
+                              Self.change(Self.object("v1", "Namespace", "idle"), .delete)])
+        let busy = try await Self.applier(fake).busyNamespaces(in: plan)
+        #expect(busy == [
+            BusyNamespace(name: "research", rayJobs: [], notebooks: [], volumes: ["claim-ana (20Gi)"]),
+            BusyNamespace(name: "students", rayJobs: [], notebooks: [], volumes: ["team-volume"], namespaceDeleted: false),
+        ])
+        #expect(busy[0].description == "research: 1 PersistentVolumeClaim(s) whose data would be lost (claim-ana (20Gi))")
+    }
+
     @Test func refusesBeforeTouchingAnything() async throws {
         let fake = FakeCluster()
         var masked = Self.object("v1", "Secret", "s", namespace: "research").body.objectValue!

@@ -87,6 +87,17 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  new: "      nodepool: gpu-a100-training", lineOf: "class: l4"),
         RuleCase(code: "gpu-class-not-allowed", path: "tenants/students.yaml", old: "      - pytorch-h100-mig\n",
                  new: "      - pytorch-h100-mig\n      - pytorch-l4\n", lineOf: "      - pytorch-l4\n"),
+        RuleCase(code: "unknown-namespace", path: "tenants/research.yaml", old: "    priorityClass: interactive\n",
+                 new: "    priorityClass: interactive\n    namespace: research-notebooks\n", lineOf: "namespace: research-notebooks"),
+        RuleCase(code: "priority-class-not-allowed", path: "tenants/platform.yaml", old: "    priorityClass: interactive   #",
+                 new: "    priorityClass: batch-high   #", lineOf: "priorityClass: batch-high"),
+        RuleCase(code: "unknown-priority-class", path: "tenants/platform.yaml", old: "    priorityClass: interactive   #",
+                 new: "    priorityClass: urgent   #", lineOf: "priorityClass: urgent"),
+        RuleCase(code: "missing-field", path: "cluster.yaml", old: "        secretRef:\n          name: jupyterhub-cognito-oauth\n",
+                 new: "", lineOf: "type: cognito"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "        type: cognito\n",
+                 new: "        type: generic-oauth\n        oauth:\n          authorizeUrl: http://login.example.com/a\n          tokenUrl: https://login.example.com/t\n          userdataUrl: https://login.example.com/u\n",
+                 lineOf: "authorizeUrl: http://"),
     ]
 
     @Test(arguments: cases)

@@ -72,7 +72,7 @@ import FairwayRender
         // The repository's values win over computed ones; secrets are referenced, never inlined.
         #expect(hub.values["proxy"]?["service"]?["type"] == "ClusterIP")
         #expect(hub.values["hub"]?["extraEnv"]?["OAUTH_CLIENT_SECRET"]?["valueFrom"]?["secretKeyRef"]?["name"] == "jupyterhub-cognito-oauth")
-        let python = try #require(hub.values["hub"]?["extraConfig"]?["fairway-tenant-profiles"]?.stringValue)
+        let python = try #require(hub.values["hub"]?["extraConfig"]?["fairway-tenant-notebooks"]?.stringValue)
         #expect(python.contains("\"name\":\"students\""))
     }
 

@@ -2,6 +2,7 @@ import FairwayAdmission
 import FairwayAgent
 import FairwayCore
 import FairwayFairness
+import FairwayModel
 import Testing
 
 /// The prediction holds on the rendered objects themselves: the template's rendered ResourceFlavors,
@@ -54,6 +55,47 @@ import Testing
         return Workload(name: name, clusterQueue: clusterQueue, priority: priority, podSets: podSets)
     }
 
+    /// A tenant's GPU notebook servers at their peak (`maxGpuServers` of its largest profile in the
+    /// class), each the pod KubeSpawner makes from the rendered profile's `kubespawner_override`
+    /// (scripts/hub-spawn-check.py shows the real KubeSpawner doing so): one Kueue pod workload.
+    static func notebooks(_ evaluation: Evaluation, profiles: [JSONValue], gpuClass: String,
+                          localQueues: [String: String], priorities: [String: Int32]) -> [Workload] {
+        var out: [Workload] = []
+        for tenant in evaluation.platform.tenants {
+            let servers = tenant.spec.notebooks?.maxGpuServers ?? 0
+            let listed = Set(tenant.spec.notebooks?.profiles ?? [])
+            let candidates = profiles.filter { listed.contains($0["slug"]?.stringValue ?? "")
+                && $0["kubespawner_override"]?["extra_labels"]?["kueue.x-k8s.io/queue-name"] == .string(gpuClass) }
+            func units(_ profile: JSONValue) -> Int64 {
+                (profile["kubespawner_override"]?["extra_resource_limits"]?.objectValue?.members ?? [])
+                    .compactMap { $0.value.stringValue.flatMap { Int64($0) } }.first ?? 0
+            }
+            guard servers > 0, let profile = candidates.max(by: { units($0) < units($1) }),
+                  let clusterQueue = localQueues["\(tenant.spec.notebookNamespace)/\(gpuClass)"] else { continue }
+            let override = profile["kubespawner_override"]
+            var requests: [String: Int64] = [:]
+            for (resource, value) in override?["extra_resource_limits"]?.objectValue?.members ?? [] {
+                requests[resource] = Int64(value.stringValue ?? "") ?? 0
+            }
+            if let cpu = override?["cpu_guarantee"]?.doubleValue { requests["cpu"] = Int64((cpu * 1000).rounded()) }
+            if let memory = override?["mem_guarantee"]?.intValue { requests["memory"] = Int64(memory) }
+            let selector = (override?["node_selector"]?.objectValue?.members ?? []).reduce(into: [String: String]()) {
+                $0[$1.key] = $1.value.stringValue
+            }
+            let tolerations = (override?["tolerations"]?.arrayValue ?? []).map { t in
+                Toleration(key: t["key"]?.stringValue ?? "", op: t["operator"] == "Exists" ? .exists : .equal,
+                           value: t["value"]?.stringValue ?? "", effect: t["effect"]?.stringValue ?? "")
+            }
+            let priority = priorities[tenant.spec.notebookPriorityClass ?? ""] ?? 0
+            for index in 1...servers {
+                out.append(Workload(name: "\(tenant.name)/notebook-\(index)", clusterQueue: clusterQueue, priority: priority,
+                                    podSets: [PodSet(name: "main", count: 1, requests: requests, nodeSelector: selector,
+                                                     tolerations: tolerations)]))
+            }
+        }
+        return out
+    }
+
     @Test func renderedObjectsSettleInsideThePredictedBands() throws {
         let evaluation = try Pipeline().evaluate(path: RepoPaths.template.path)
         let desired = try #require(evaluation.desired)
@@ -84,6 +126,13 @@ import Testing
                 workload.creation = creation
                 creation += 1
                 try scheduler.submit(workload)
+            }
+            let profiles = desired.helmReleases.first { $0.name == "jupyterhub" }?.values["singleuser"]?["profileList"]?.arrayValue ?? []
+            for var notebook in Self.notebooks(evaluation, profiles: profiles, gpuClass: cohort.name,
+                                               localQueues: localQueues, priorities: priorities) {
+                notebook.creation = creation
+                creation += 1
+                try scheduler.submit(notebook)
             }
             #expect(scheduler.runUntilSteady().settled)
             let allocation = try #require(report.classes.first { $0.gpuClass == cohort.name })

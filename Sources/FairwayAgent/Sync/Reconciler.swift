@@ -194,7 +194,7 @@ public actor Reconciler {
         do {
             let busy = try await applier.busyNamespaces(in: plan).filter { !options.confirmedNamespaces.contains($0.name) }
             guard busy.isEmpty else {
-                return fail(.refused, busy.map { "apply refused: the plan deletes namespace \($0.description); "
+                return fail(.refused, busy.map { "apply refused: the plan deletes \($0.namespaceDeleted ? "namespace" : "volumes in namespace") \($0.description); "
                     + "nothing was changed (confirm with --confirm-delete-namespace \($0.name))" })
             }
         } catch {

@@ -4,10 +4,11 @@ import FairwayModel
 
 /// One workload of a GPU class as Kueue sees it at its peak: a Kueue Workload built the way Kueue
 /// v0.19.2 converts the rendered object (`raycluster.BuildPodSets`, `rayjob.addSubmitterPodSet`:
-/// the head, each worker group at maxReplicas, the RayJob submitter), with where it was declared.
+/// the head, each worker group at maxReplicas, the RayJob submitter; a GPU notebook's pod as the pod
+/// integration does), with where it was declared.
 public struct ClassWorkload: Sendable {
     public var tenant: String
-    /// `RayJob`, `RayCluster`, `RayService`, or `demand` for the policy's undeclared demand.
+    /// `RayJob`, `RayCluster`, `RayService`, `Notebook`, or `demand` for the policy's undeclared demand.
     public var kind: String
     public var name: String
     public var location: SourceLocation?
@@ -52,6 +53,7 @@ enum ClassWorkloads {
                 workload: Workload(name: "\(workload.tenant)/\(workload.name)", clusterQueue: "\(workload.tenant)-\(queues.gpuClass)",
                                    podSets: podSets)))
         }
+        out += NotebookWorkloads.of(queues, platform: platform, selector: selector, tolerations: tolerations)
         out += demandJobs(queues, declared: out, platform: platform, selector: selector, tolerations: tolerations)
         return out
     }
