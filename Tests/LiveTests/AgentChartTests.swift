@@ -14,8 +14,7 @@ import Testing
     static let namespace = "fairway-system"
     static let roleArn = "arn:aws:iam::123456789012:role/fairway-agent"
 
-    @Test func lintsWithoutWarnings() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func lintsWithoutWarnings() async throws {
         let sandbox = try ClientSandbox()
         defer { sandbox.remove() }
         let lint = try await sandbox.helm(["lint", "--strict", Self.chart])
@@ -24,8 +23,7 @@ import Testing
         #expect(!lint.stdout.contains("[WARNING]") && !lint.stdout.contains("[ERROR]"), "\(lint)")
     }
 
-    @Test func theDeploymentRunsSyncInTwoReplicas() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func theDeploymentRunsSyncInTwoReplicas() async throws {
         let objects = try await Self.render()
         let deployment = try Self.one("Deployment", in: objects)
         #expect(deployment.value(at: ["spec", "replicas"])?.intValue == 2)
@@ -58,8 +56,7 @@ import Testing
         #expect(try Self.one("PodDisruptionBudget", in: objects).value(at: ["spec", "minAvailable"])?.intValue == 1)
     }
 
-    @Test func theAgentsRolesAreExactlyAgentPermissions() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func theAgentsRolesAreExactlyAgentPermissions() async throws {
         let objects = try await Self.render()
         let clusterRole = try Self.one("ClusterRole", in: objects)
         let role = try Self.one("Role", in: objects)
@@ -93,8 +90,7 @@ import Testing
         #expect(binding["subjects"] == subject)
     }
 
-    @Test func helmReleasesAreBoundApartAndFollowTheValues() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func helmReleasesAreBoundApartAndFollowTheValues() async throws {
         // The bindings of any ClusterRole but the agent's own.
         func releaseBindings(_ objects: [JSONValue]) throws -> [JSONValue] {
             let own = try Self.one("ClusterRole", in: objects).value(at: ["metadata", "name"])
@@ -110,8 +106,7 @@ import Testing
         #expect(disabled.filter { $0["kind"] == "ClusterRoleBinding" }.count == 1, "the agent's own binding stays")
     }
 
-    @Test func optionsRenderAndPassKubernetesSchemas() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func optionsRenderAndPassKubernetesSchemas() async throws {
         let objects = try await Self.render([
             "serviceMonitor.enabled=true", "serviceAccount.roleArn=\(Self.roleArn)", "webhook.existingSecret=fairway-webhook",
             "gitCredentials.secretName=fairway-git", "gitCredentials.caBundleKey=ca.pem", "driftInterval=10m",

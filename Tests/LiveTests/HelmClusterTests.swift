@@ -10,8 +10,7 @@ import Testing
     static let second: JSONValue = ["replicaCount": 3, "serviceAccount": ["create": false]]
 
     /// Install, read back, upgrade, refuse an unknown version, install from a local path, uninstall.
-    @Test func releaseLifecycle() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func releaseLifecycle() async throws {
         try await HelmFixture.with { fixture in
             let client = fixture.client
             #expect(try await client.list().isEmpty)
@@ -77,8 +76,7 @@ import Testing
     }
 
     /// A secret in the values never reaches an error or a log line, and no values file is left behind.
-    @Test func valuesStaySecret() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func valuesStaySecret() async throws {
         try await HelmFixture.with { fixture in
             let client = fixture.client
             try await client.upgradeInstall(fixture.release(values: Self.first), timeout: .seconds(60))
@@ -95,8 +93,7 @@ import Testing
     }
 
     /// A kubeconfig naming a server nobody listens on fails at once, saying so.
-    @Test func unreachableClusterIsAClearError() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func unreachableClusterIsAClearError() async throws {
         let sandbox = try ClientSandbox()
         defer { sandbox.remove() }
         let kubeconfig = try sandbox.write("unreachable", """

@@ -8,8 +8,7 @@ import Testing
 /// unready, so helm waits until it is killed): the client reports them clearly, and `recoverStuck`
 /// rolls an interrupted upgrade back and uninstalls an interrupted first install.
 @Suite(.serialized) struct HelmStuckReleaseTests {
-    @Test func interruptedUpgradeIsRolledBack() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func interruptedUpgradeIsRolledBack() async throws {
         try await HelmFixture.with(["--no-workload-status"]) { fixture in
             let client = fixture.client
             let release = fixture.release(values: ["replicaCount": 1])
@@ -51,8 +50,7 @@ import Testing
         }
     }
 
-    @Test func interruptedFirstInstallIsUninstalled() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func interruptedFirstInstallIsUninstalled() async throws {
         try await HelmFixture.with(["--no-workload-status"]) { fixture in
             let client = fixture.client
             try await fixture.interruptedHelm(["install", "never-ready", fixture.repository.chartDirectory, "-n", "ray",

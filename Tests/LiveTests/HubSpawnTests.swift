@@ -7,7 +7,7 @@ import Testing
 /// The hub's Python environment scripts/setup installs.
 enum HubPython {
     static let path = Paths.root.appendingPathComponent(".tools/hub-python/bin/python").path
-    static var available: Bool { Tools.available("helm") && FileManager.default.isExecutableFile(atPath: path) }
+    static var available: Bool { Tools.installed("helm") && FileManager.default.isExecutableFile(atPath: path) }
 }
 
 /// The JupyterHub release Fairway renders, run the way the hub runs it: the real chart

@@ -22,8 +22,7 @@ import Testing
         return try #require(desired.helmReleases.first { $0.name == "kueue" }).values
     }
 
-    @Test func theChartAcceptsTheControllerConfiguration() async throws {
-        guard Tools.available("helm") else { return }
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func theChartAcceptsTheControllerConfiguration() async throws {
         let sandbox = try ClientSandbox()
         defer { sandbox.remove() }
         let values = try sandbox.write("kueue-values.json", JSONWriter.string(try Self.renderedValues()))

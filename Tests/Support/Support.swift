@@ -39,6 +39,10 @@ public enum Tools {
 
     public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
+    /// Whether every tool named is there, for `.enabled(if:)`: a test without them shows as skipped
+    /// (and `ToolsInstalledTests` fails under CI when one is missing).
+    public static func installed(_ names: String...) -> Bool { names.allSatisfy { path($0) != nil } }
+
     /// Whether the tool is there; when it is not, records an issue under CI and prints why it is skipped.
     public static func available(_ name: String) -> Bool {
         if path(name) != nil { return true }

@@ -7,8 +7,7 @@ import Testing
 /// The real helm v4 against the test cluster: install a chart made by `helm create`, upgrade it with
 /// other values, list it, read its values, uninstall it, and find nothing left behind.
 @Suite(.serialized) struct HelmTests {
-    @Test func chartLifecycle() async throws {
-        guard Tools.available("helm"), Tools.available("kubectl") else { return }
+    @Test(.enabled(if: Tools.installed("helm", "kubectl"), "needs helm and kubectl (bash scripts/setup)")) func chartLifecycle() async throws {
         try await ClusterProcess.with { cluster in
             let sandbox = cluster.sandbox
             let created = try await sandbox.helm(["create", "demo"])

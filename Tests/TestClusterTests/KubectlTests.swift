@@ -20,8 +20,7 @@ import Testing
         }
     }
 
-    @Test func crdsAndTemplateObjectsRoundTrip() async throws {
-        guard Tools.available("kubectl") else { return }
+    @Test(.enabled(if: Tools.installed("kubectl"), "needs kubectl (bash scripts/setup)")) func crdsAndTemplateObjectsRoundTrip() async throws {
         let crds = try Paths.referenceCRDs()
         #expect(crds.count == 13)
         let desired = try #require(try Pipeline().evaluate(path: Paths.template.path).desired)

@@ -32,8 +32,7 @@ import Testing
         }
     }
 
-    @Test func executableServesTLSWithTokensUntilSIGTERM() async throws {
-        guard Tools.available("kubectl") else { return }
+    @Test(.enabled(if: Tools.installed("kubectl"), "needs kubectl (bash scripts/setup)")) func executableServesTLSWithTokensUntilSIGTERM() async throws {
         let cluster = try await ClusterProcess(["--tls", "--token", "admin-token", "--read-only-token", "reader-token"])
         #expect(cluster.url.hasPrefix("https://127.0.0.1:"))
         let sandbox = cluster.sandbox
@@ -56,8 +55,7 @@ import Testing
         #expect(await cluster.stop() == 0)
     }
 
-    @Test func executableInjectsFaultsFromFlags() async throws {
-        guard Tools.available("kubectl") else { return }
+    @Test(.enabled(if: Tools.installed("kubectl"), "needs kubectl (bash scripts/setup)")) func executableInjectsFaultsFromFlags() async throws {
         try await ClusterProcess.with(["--fault", "verb=list,path=/api/v1/namespaces/default/configmaps,status=500,times=1"]) { cluster in
             let first = try await cluster.sandbox.kubectl(["get", "configmaps"])
             #expect(first.status == 1)
