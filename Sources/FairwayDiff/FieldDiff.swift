@@ -52,7 +52,7 @@ enum FieldDiff {
     private enum Component {
         case key(String)
         case index(Int)
-        case named(String)
+        case named(String, String)
     }
 
     static func changes(from live: JSONValue, to desired: JSONValue, owned: Owned = .everything) -> [FieldChange] {
@@ -84,8 +84,8 @@ enum FieldDiff {
         }
         if case let .array(l) = live, case let .array(d) = desired {
             if l == d { return }
-            if let (liveNames, desiredNames) = names(l, d), liveNames != desiredNames || l.count != d.count {
-                walkNamed(l, d, liveNames: liveNames, desiredNames: desiredNames, owned: owned, path: &path, into: &out)
+            if let (key, liveNames, desiredNames) = names(l, d) {
+                walkNamed(l, d, key: key, liveNames: liveNames, desiredNames: desiredNames, owned: owned, path: &path, into: &out)
                 return
             }
             if l.count == d.count {
@@ -101,14 +101,14 @@ enum FieldDiff {
         out.append(FieldChange(path: path.isEmpty ? "." : render(path), before: live, after: desired))
     }
 
-    /// Items matched by their `name`: changed, added and (when owned) removed items.
-    private static func walkNamed(_ l: [JSONValue], _ d: [JSONValue], liveNames: [String], desiredNames: [String],
+    /// Items matched by their `name` (or `slug`): changed, added and (when owned) removed items.
+    private static func walkNamed(_ l: [JSONValue], _ d: [JSONValue], key: String, liveNames: [String], desiredNames: [String],
                                   owned: Owned, path: inout [Component], into out: inout [FieldChange]) {
         var liveIndex: [String: Int] = [:]
         for (index, name) in liveNames.enumerated() { liveIndex[name] = index }
         let wanted = Set(desiredNames)
         for (item, name) in zip(d, desiredNames) {
-            path.append(.named(name))
+            path.append(.named(key, name))
             if let index = liveIndex[name] {
                 walk(l[index], item, owned: owned.item(l[index], at: index), path: &path, into: &out)
             } else {
@@ -117,25 +117,29 @@ enum FieldDiff {
             path.removeLast()
         }
         for (index, name) in liveNames.enumerated() where !wanted.contains(name) && owned.item(l[index], at: index).isOwned {
-            path.append(.named(name))
+            path.append(.named(key, name))
             out.append(FieldChange(path: render(path), before: l[index], after: nil))
             path.removeLast()
         }
     }
 
-    /// The `name` of every item when both lists are lists of uniquely named objects.
-    private static func names(_ l: [JSONValue], _ d: [JSONValue]) -> ([String], [String])? {
-        func names(_ items: [JSONValue]) -> [String]? {
+    /// The key (`name`, or `slug` as in JupyterHub's profile lists) and the names of every item when
+    /// both lists are lists of objects uniquely named by it.
+    private static func names(_ l: [JSONValue], _ d: [JSONValue]) -> (String, [String], [String])? {
+        func names(_ items: [JSONValue], _ key: String) -> [String]? {
             var out: [String] = []
             out.reserveCapacity(items.count)
             for item in items {
-                guard let name = item["name"]?.stringValue else { return nil }
+                guard let name = item[key]?.stringValue else { return nil }
                 out.append(name)
             }
             return Set(out).count == out.count ? out : nil
         }
-        guard !l.isEmpty, !d.isEmpty, let a = names(l), let b = names(d) else { return nil }
-        return (a, b)
+        guard !l.isEmpty, !d.isEmpty else { return nil }
+        for key in ["name", "slug"] {
+            if let a = names(l, key), let b = names(d, key) { return (key, a, b) }
+        }
+        return nil
     }
 
     /// True for two spellings of one quantity where the path holds a quantity.
@@ -168,7 +172,7 @@ enum FieldDiff {
             switch component {
             case let .key(key): text = join(text, key)
             case let .index(index): text += "[\(index)]"
-            case let .named(name): text += "[name=\(name)]"
+            case let .named(key, name): text += "[\(key)=\(name)]"
             }
         }
         return text

@@ -66,9 +66,25 @@ struct NotebookTenancyConfig {
         platform.tenants.contains { ($0.spec.notebooks?.maxServersPerUser ?? 1) > 1 }
     }
 
+    /// The data as JSON with one tenant per line, so that a plan shows onboarding a tenant, or a
+    /// change to one, as the lines of that tenant.
+    var dataText: String {
+        guard let object = data.objectValue else { return JSONWriter.string(data) }
+        var parts: [String] = []
+        for member in object.members {
+            if member.key == "tenants", let tenants = member.value.arrayValue {
+                let lines = tenants.map { "  " + JSONWriter.string($0) }.joined(separator: ",\n")
+                parts.append("\"tenants\": [\n\(lines)\n]")
+            } else {
+                parts.append("\(JSONWriter.string(.string(member.key))): \(JSONWriter.string(member.value))")
+            }
+        }
+        return "{\n" + parts.joined(separator: ",\n") + "\n}"
+    }
+
     var python: String {
         // Embedded as JSON in a raw string: a quote in a name is escaped so it cannot end the string.
-        let json = JSONWriter.string(data).replacingOccurrences(of: "'", with: "\\u0027")
+        let json = dataText.replacingOccurrences(of: "'", with: "\\u0027")
         return Self.template
             .replacingOccurrences(of: "@DATA@", with: json)
             .replacingOccurrences(of: "@NAMED@", with: allowsNamedServers ? "True" : "False")

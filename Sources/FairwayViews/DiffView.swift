@@ -80,7 +80,8 @@ public enum DiffView {
         var out = DiagnosticsView.text(diff.diagnostics, style: style)
         out += style.bold("Desired state from \(diff.from.prefix(12)) to \(diff.to.prefix(12))") + "\n\n"
         if diff.plan.hasChanges {
-            out += PlanView.changeList(diff.plan.changes, style: style) + "\n"
+            if !diff.plan.changes.isEmpty { out += PlanView.changeList(diff.plan.changes, style: style) + "\n" }
+            out += PlanView.targetsText(Plan.targetsOnly(diff.plan), style: style)
         } else {
             out += style.green("No changes to the desired state.") + "\n\n"
         }
@@ -89,7 +90,7 @@ public enum DiffView {
             for change in diff.gpuChanges { out += "  \(change.summary)\n" }
             out += "\n"
         }
-        out += style.bold("Diff:") + " \(PlanView.summary(diff.plan.counts)).\n"
+        out += style.bold("Diff:") + " " + ([PlanView.summary(diff.plan.counts)] + PlanView.targetSummary(diff.plan)).joined(separator: "; ") + ".\n"
         return out
     }
 
@@ -127,7 +128,9 @@ public enum DiffView {
     public static func markdown(_ diff: DesiredStateDiff) -> String {
         let counts = diff.plan.counts
         var out = "## Fairway: desired-state changes\n\n"
-        out += "`\(diff.from.prefix(12))` → `\(diff.to.prefix(12))`: **\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete**\n\n"
+        out += "`\(diff.from.prefix(12))` → `\(diff.to.prefix(12))`: **\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete**"
+        for part in PlanView.targetSummary(diff.plan) { out += "; \(part)" }
+        out += "\n\n"
         out += PlanView.markdownTenantTable(diff.plan)
         if !diff.gpuChanges.isEmpty {
             out += "### GPU allocation\n\n"
@@ -140,8 +143,9 @@ public enum DiffView {
             out += "\n"
         }
         if diff.plan.hasChanges {
-            out += PlanView.markdownDetails(PlanView.changeList(diff.plan.changes, style: .plain),
-                                            summary: "\(counts.total) object change\(counts.total == 1 ? "" : "s")")
+            let total = counts.total + (diff.plan.nodeGroups?.count ?? 0) + (diff.plan.releases?.count ?? 0)
+            let text = PlanView.changeList(diff.plan.changes, style: .plain) + PlanView.targetsText(Plan.targetsOnly(diff.plan), style: .plain)
+            out += PlanView.markdownDetails(text, summary: "\(total) change\(total == 1 ? "" : "s")")
         } else {
             out += "No changes to the desired state.\n"
         }
@@ -151,6 +155,7 @@ public enum DiffView {
     /// GitHub workflow annotations for the diagnostics, and a notice with the totals.
     public static func github(_ diff: DesiredStateDiff) -> String {
         GitHubAnnotations.render(diff.diagnostics)
-            + GitHubAnnotations.notice("desired state \(diff.from.prefix(12)) -> \(diff.to.prefix(12)): \(PlanView.summary(diff.plan.counts))")
+            + GitHubAnnotations.notice("desired state \(diff.from.prefix(12)) -> \(diff.to.prefix(12)): "
+                + ([PlanView.summary(diff.plan.counts)] + PlanView.targetSummary(diff.plan)).joined(separator: "; "))
     }
 }

@@ -9,8 +9,16 @@ extension PlanView {
     static func fieldLines(_ fields: [FieldChange], indent: String, style: Style) -> String {
         var out = ""
         for field in fields {
-            let before = field.before.map { JSONWriter.string($0) }
-            let after = field.after.map { JSONWriter.string($0) }
+            if FieldValueText.isMultiline(field.before) || FieldValueText.isMultiline(field.after) {
+                out += indent + "~ \(field.path):\n"
+                for line in FieldValueText.lineDiff(field.before?.stringValue ?? "", field.after?.stringValue ?? "") {
+                    let text = indent + "    " + line
+                    out += (line.hasPrefix("+") ? style.green(text) : line.hasPrefix("-") ? style.red(text) : text) + "\n"
+                }
+                continue
+            }
+            let before = field.before.map { FieldValueText.inline($0, path: field.path) }
+            let after = field.after.map { FieldValueText.inline($0, path: field.path) }
             switch (before, after) {
             case let (nil, a?): out += indent + style.green("+ \(field.path): \(a)") + "\n"
             case let (b?, nil): out += indent + style.red("- \(field.path): \(b)") + "\n"

@@ -11,8 +11,8 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show how the desired state changes between two revisions of the platform repository.",
         discussion: """
-            Renders both revisions and compares them: objects added, changed (field by field) and removed, and \
-            GPU allocation changes per tenant and class. Exit codes: 0 success, 1 error (the --to revision is \
+            Renders both revisions and compares them: objects added, changed (field by field) and removed, Helm \
+            releases (chart, version and values) and EKS node groups, and GPU allocation changes per tenant and class. Exit codes: 0 success, 1 error (the --to revision is \
             invalid, a fetch failed); with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
             """
     )
@@ -59,13 +59,11 @@ struct DiffCommand: ParsableCommand {
             try Run.failInvalid(head, output: output == .json ? .json : .text)
         }
         var diagnostics = head.diagnostics
-        let baseObjects = base.desired?.manifests ?? []
         if base.desired == nil {
             diagnostics.append(.warning("base-invalid", "the --from revision \(from) does not validate; every object of --to is shown as new",
                                         at: nil))
         }
-        let plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: baseObjects, liveSerial: 0,
-                               revision: desired.revision)
+        let plan = Differ.between(base: base.desired, head: desired)
         let diff = DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
                                     gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes),
                                     diagnostics: diagnostics)

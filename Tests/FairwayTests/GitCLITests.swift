@@ -44,7 +44,7 @@ import FairwayCore
         #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 132])
         let markdown = try CLIRun.fairway(args + ["--output", "markdown"]).stdout
         #expect(markdown.contains("**0 to create, 2 to update, 0 to delete**"))
-        #expect(markdown.contains("<details><summary>2 object changes</summary>"))
+        #expect(markdown.contains("<details><summary>2 changes</summary>"))
         let same = try CLIRun.fairway(["diff", "--repo", fixture.url, "--cache", cache, "--from", "main", "--to", "main",
                                        "--detailed-exitcode"])
         #expect(same.status == 0)

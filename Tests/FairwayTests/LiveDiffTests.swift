@@ -109,7 +109,7 @@ import Testing
         #expect(!same.hasChanges)
         #expect(same.gpu.isEmpty)
         let more = Self.plan(desired: queue(16), live: queue("8"))
-        #expect(more.changes.first?.fields.map(\.path) == ["spec.resourceGroups[0].flavors[0].resources[0].nominalQuota"])
+        #expect(more.changes.first?.fields.map(\.path) == ["spec.resourceGroups[0].flavors[name=gpu-a100].resources[name=nvidia.com/gpu].nominalQuota"])
         #expect(more.gpu == [GPUGuaranteeChange(tenant: "research", gpuClass: "a100", before: 8, after: 16)])
         #expect(more.gpu.first?.summary == "research: +8 a100 guaranteed (8 -> 16)")
     }

@@ -1,0 +1,34 @@
+import FairwayCore
+import FairwayDiff
+import FairwayRender
+
+extension DesiredState {
+    /// This desired state as the live state a later revision is planned against: its objects, its
+    /// Helm releases as Fairway would have installed them (deployed, owned, with these values) and
+    /// its node groups as EKS would describe the groups these requests create. Planning one
+    /// revision against another's `asLive` is the pull-request preview: every object, release
+    /// (chart, version, values) and node group the change touches.
+    public var asLive: LiveSnapshot {
+        let releases = helmReleases.map {
+            LiveRelease(name: $0.name, namespace: $0.namespace, chart: $0.chart, version: $0.version, revision: 1,
+                        status: "deployed", values: $0.values, owned: true)
+        }
+        let groups = Dictionary(nodeGroups.map { ($0.name, $0.create) }, uniquingKeysWith: { first, _ in first })
+        return LiveSnapshot(serial: 0, objects: manifests, nodeGroups: groups, releases: releases)
+    }
+}
+
+extension Differ {
+    /// The plan from `base` (nil when the base revision does not validate: everything is new) to
+    /// `head`. Anything `head` no longer declares is a deletion here, whatever `reconcile.prune`
+    /// says: this is the change to the desired state, not to a cluster.
+    public static func between(base: DesiredState?, head: DesiredState) -> Plan {
+        let live = base?.asLive ?? LiveSnapshot(serial: 0, objects: [], nodeGroups: [:], releases: [])
+        let options = DiffOptions(prune: true, maxDeletions: nil)
+        var plan = Differ.plan(desired: head.manifests, tenants: head.tenants, live: live.objects, liveSerial: 0,
+                               revision: head.revision, options: options)
+        Differ.addTargets(to: &plan, desiredNodeGroups: head.nodeGroups, liveNodeGroups: live.nodeGroups,
+                          desiredReleases: head.helmReleases, liveReleases: live.releases, options: options)
+        return plan
+    }
+}
