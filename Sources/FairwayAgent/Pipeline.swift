@@ -88,10 +88,17 @@ public struct Pipeline: Sendable {
         Renderer(cache: renderCache).render(platform)
     }
 
-    /// Reads every live object and the serial they were read at.
+    /// Reads every live object and the serial they were read at, and where the state records them
+    /// (the local state) its Helm releases and node groups.
     public func readLive(_ live: some LiveStateReader) throws(PipelineError) -> LiveSnapshot {
         do {
-            return LiveSnapshot(serial: try live.serial(), objects: try live.listObjects())
+            var snapshot = LiveSnapshot(serial: try live.serial(), objects: try live.listObjects())
+            if let recorder = live as? any LiveTargetsReader {
+                let recorded = RecordedTargets(json: try recorder.targets())
+                snapshot.releases = recorded.releases
+                snapshot.nodeGroups = recorded.nodeGroups
+            }
+            return snapshot
         } catch {
             throw PipelineError("cannot read live state: \(error)")
         }

@@ -62,11 +62,36 @@ public struct Applier: Sendable {
             progress?(ApplyProgress(done: index + 1, total: plan.changes.count, step: "\(change.action.rawValue) \(change.key)",
                                     outcome: results.last?.outcome ?? .skipped))
         }
+        if failure == nil, let recorder = state as? any LiveTargetsReader & LiveTargetsWriter,
+           !(plan.releases ?? []).isEmpty || !(plan.nodeGroups ?? []).isEmpty {
+            failure = recordTargets(plan, in: recorder, results: &results)
+            if failure == nil { unflushed += (plan.releases?.count ?? 0) + (plan.nodeGroups?.count ?? 0) }
+        }
         let flushFailure = flush(state, &results, unflushed: unflushed)
         if failure == nil, flushFailure == nil {
             try state.recordApplied(revision: plan.revision)
         }
         return ApplyReport(revision: plan.revision, results: results)
+    }
+
+    /// Records the plan's releases and node groups in a state that keeps them (the local state):
+    /// one step each in the report, made durable with the objects' last stage. Returns the error text.
+    private func recordTargets(_ plan: Plan, in state: any LiveTargetsReader & LiveTargetsWriter,
+                               results: inout [AppliedChange]) -> String? {
+        let steps: [AppliedChange] = (plan.nodeGroups ?? []).map {
+            AppliedChange(subject: .nodeGroup($0.name), action: $0.action.rawValue, outcome: .applied, stage: "node groups")
+        } + (plan.releases ?? []).map {
+            AppliedChange(subject: .release($0.id), action: $0.action.rawValue, outcome: .applied, stage: "releases")
+        }
+        do {
+            let next = RecordedTargets(json: try state.targets()).applying(plan)
+            try state.putTargets(next.json)
+            results += steps
+            return nil
+        } catch {
+            results += steps.map { var step = $0; step.outcome = .failed; step.error = error.description; return step }
+            return error.description
+        }
     }
 
     /// Flushes the writer; when that fails, the last `unflushed` results become failures. Returns the error text.

@@ -158,6 +158,13 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
         staged.append(.delete(path: store.objectPath(key)))
     }
 
+    /// Stages `bytes` to replace the file at `path` (in the state's root) at the next flush.
+    func stage(_ bytes: [UInt8], at path: String, mode: mode_t) throws(LiveStateError) {
+        try requireLock()
+        let temporary = try FileIO.writeTemporary(bytes, beside: path, sync: false, mode: mode)
+        staged.append(.put(temporary: temporary, path: path))
+    }
+
     /// Creates `directory` and its parents, remembering what exists so each is made (or found) once.
     private func makeDirectories(_ directory: String) throws(LiveStateError) {
         guard !createdDirectories.contains(directory) else { return }
