@@ -19,10 +19,10 @@ extension Pipeline {
     /// Evaluates the snapshot `source` gives while the target is read, then plans. The plan is nil
     /// when the repository has errors (nothing is read from the target then).
     public func evaluateAndPlan(source: () throws(PipelineError) -> SourceSnapshot, target: some LiveTarget,
-                                maxDeletions: Int? = nil) async throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?) {
+                                maxDeletions: Int? = nil, adopt: Set<String> = []) async throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?) {
         let evaluation = evaluate(try source())
         guard evaluation.isValid else { return (evaluation, nil) }
         let live = try await target.read(for: evaluation)
-        return (evaluation, try plan(evaluation, live: live, maxDeletions: maxDeletions))
+        return (evaluation, try plan(evaluation, live: live, maxDeletions: maxDeletions, adopt: adopt))
     }
 }

@@ -104,13 +104,16 @@ public struct Pipeline: Sendable {
         }
     }
 
-    /// Plans the valid evaluation against live state. `maxDeletions` overrides cluster.yaml's.
-    public func plan(_ evaluation: Evaluation, live: LiveSnapshot, maxDeletions: Int? = nil) throws(PipelineError) -> Plan {
+    /// Plans the valid evaluation against live state. `maxDeletions` overrides cluster.yaml's;
+    /// `adopt` names existing objects made outside Fairway that the plan takes over.
+    public func plan(_ evaluation: Evaluation, live: LiveSnapshot, maxDeletions: Int? = nil,
+                     adopt: Set<String> = []) throws(PipelineError) -> Plan {
         guard let desired = evaluation.desired else {
             throw PipelineError("the repository has errors; nothing is planned from it")
         }
         let reconcile = evaluation.platform.cluster?.spec.reconcile
-        let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions)
+        let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions,
+                                  adopt: adopt)
         var plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: live.objects,
                                liveSerial: live.serial, revision: desired.revision, options: options, memo: diffMemo)
         Differ.addTargets(to: &plan, desiredNodeGroups: desired.nodeGroups, liveNodeGroups: live.nodeGroups,
@@ -122,17 +125,17 @@ public struct Pipeline: Sendable {
         return plan
     }
 
-    public func plan(_ evaluation: Evaluation, live: some LiveStateReader, maxDeletions: Int? = nil)
+    public func plan(_ evaluation: Evaluation, live: some LiveStateReader, maxDeletions: Int? = nil, adopt: Set<String> = [])
         throws(PipelineError) -> Plan
     {
-        try plan(evaluation, live: try readLive(live), maxDeletions: maxDeletions)
+        try plan(evaluation, live: try readLive(live), maxDeletions: maxDeletions, adopt: adopt)
     }
 
     /// Evaluates the snapshot `source` gives (a directory, a Git commit) and reads live state at the
     /// same time (the two are independent), then plans. The plan is nil when the repository has
     /// errors; live state that cannot be read is an error only for a valid repository.
     public func evaluateAndPlan(source: () throws(PipelineError) -> SourceSnapshot, live: some LiveStateReader,
-                                maxDeletions: Int? = nil) throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
+                                maxDeletions: Int? = nil, adopt: Set<String> = []) throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
     {
         let reading = LiveRead()
         let group = DispatchGroup()
@@ -143,7 +146,7 @@ public struct Pipeline: Sendable {
         group.wait()
         let evaluation = try evaluated.get()
         guard evaluation.isValid, let result = reading.result else { return (evaluation, nil) }
-        return (evaluation, try plan(evaluation, live: try result.get(), maxDeletions: maxDeletions))
+        return (evaluation, try plan(evaluation, live: try result.get(), maxDeletions: maxDeletions, adopt: adopt))
     }
 }
 

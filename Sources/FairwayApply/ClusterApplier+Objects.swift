@@ -14,7 +14,9 @@ extension ClusterApplier {
             guard let desired = change.desired else { throw StepFailure("the plan holds no desired object for \(change.key)") }
             let kind = change.key.kind
             let waits = Health.waitedKinds.contains(kind) && (kind == "CustomResourceDefinition" || options.waitForWorkloads)
-            let applied = try await serverSideApply(Manifest(key: change.key, body: desired), returning: waits)
+            // An adopted object takes over the fields its earlier managers hold, as --adopt asked.
+            let applied = try await serverSideApply(Manifest(key: change.key, body: desired), returning: waits,
+                                                    force: change.adopted)
             return waits ? try await waitUntilReady(applied) : nil
         }
     }
@@ -22,12 +24,12 @@ extension ClusterApplier {
     /// Server-side apply. A kind the server does not serve yet (its CRD was just installed by a
     /// release and is not established) is tried again until the timeout; fields other managers own
     /// fail the step with the conflicts named, unless forced.
-    func serverSideApply(_ manifest: Manifest, returning: Bool) async throws -> Manifest {
+    func serverSideApply(_ manifest: Manifest, returning: Bool, force: Bool = false) async throws -> Manifest {
         let deadline = ContinuousClock.now + options.timeout
         var pause = options.pollInterval
         while true {
             do {
-                return try await objects.apply(manifest, force: options.forceConflicts, returning: returning)
+                return try await objects.apply(manifest, force: force || options.forceConflicts, returning: returning)
             } catch let error as KubernetesError where error.code == .unknownKind && ContinuousClock.now < deadline {
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, options.maxPollInterval)

@@ -6,10 +6,26 @@ public struct DiffOptions: Sendable {
     public var prune: Bool
     /// Refuse the plan when it deletes more objects than this; nil for no limit.
     public var maxDeletions: Int?
+    /// Existing objects not managed by Fairway that the plan takes over, as `Kind/name` or
+    /// `Kind/namespace/name` (`--adopt`); any other such object in the way refuses the plan.
+    public var adopt: Set<String>
 
-    public init(prune: Bool = true, maxDeletions: Int? = nil) {
+    public init(prune: Bool = true, maxDeletions: Int? = nil, adopt: Set<String> = []) {
         self.prune = prune
         self.maxDeletions = maxDeletions
+        self.adopt = adopt
+    }
+
+    /// Whether `key` is named for adoption.
+    public func adopts(_ key: ObjectKey) -> Bool {
+        adopt.contains(key.adoptionName) || (key.namespace == nil && adopt.contains("\(key.kind)/\(key.name)"))
+    }
+}
+
+extension ObjectKey {
+    /// How `--adopt` names the object: `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds.
+    public var adoptionName: String {
+        namespace.map { "\(kind)/\($0)/\(name)" } ?? "\(kind)/\(name)"
     }
 }
 
@@ -56,7 +72,18 @@ public enum Differ {
                 let row = rows[position]
                 changes.append(Change(action: .create, key: row.key, tenant: tenants[position], desired: row.desired))
             case .unowned:
-                refusals.append("\(rows[position].key) exists but is not managed by Fairway; it will not be taken over")
+                let row = rows[position]
+                if options.adopts(row.key), let twin = row.liveIndex {
+                    let desired = row.desired
+                    // Taken over: the fields Fairway sets, compared with what is there; other fields stay.
+                    let fields = FieldDiff.changes(from: Normalizer.comparable(live[twin].body), to: Normalizer.comparable(desired),
+                                                   owned: .nothing)
+                    changes.append(Change(action: .update, key: row.key, tenant: tenants[position], fields: fields,
+                                          desired: desired, adopted: true))
+                } else {
+                    refusals.append("\(row.key) exists but is not managed by Fairway; it will not be taken over "
+                                    + "unless named with --adopt \(row.key.adoptionName)")
+                }
             case let .update(fields):
                 let row = rows[position]
                 changes.append(Change(action: .update, key: row.key, tenant: tenants[position], fields: fields,

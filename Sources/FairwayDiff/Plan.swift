@@ -35,13 +35,18 @@ public struct Change: Sendable, Hashable {
     public var fields: [FieldChange]
     /// The object to write (creates and updates).
     public var desired: JSONValue?
+    /// An update that takes over an object made outside Fairway (`--adopt`): written with the
+    /// fields other managers hold taken over, and labelled as Fairway's from then on.
+    public var adopted: Bool
 
-    public init(action: Action, key: ObjectKey, tenant: String?, fields: [FieldChange] = [], desired: JSONValue? = nil) {
+    public init(action: Action, key: ObjectKey, tenant: String?, fields: [FieldChange] = [], desired: JSONValue? = nil,
+                adopted: Bool = false) {
         self.action = action
         self.key = key
         self.tenant = tenant
         self.fields = fields
         self.desired = desired
+        self.adopted = adopted
     }
 }
 

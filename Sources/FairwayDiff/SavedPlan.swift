@@ -28,6 +28,8 @@ public struct SavedPlan: Sendable, Equatable {
     /// Where it applies: a description of the live target (context and server, or the state directory).
     public var target: String
     public var maxDeletions: Int?
+    /// The objects the plan takes over (`--adopt`), so that applying it plans the same adoptions.
+    public var adopt: [String]
     public var liveSerial: Int
     public var bindings: PlanBindings
     /// SHA-256 of every body the plan writes, with real values: a changed secret changes it.
@@ -35,10 +37,11 @@ public struct SavedPlan: Sendable, Equatable {
     /// The plan as reviewed (`PlanView.json`, masked).
     public var document: JSONValue
 
-    public init(source: Source, target: String, maxDeletions: Int?, plan: Plan, document: JSONValue) {
+    public init(source: Source, target: String, maxDeletions: Int?, adopt: [String] = [], plan: Plan, document: JSONValue) {
         self.source = source
         self.target = target
         self.maxDeletions = maxDeletions
+        self.adopt = adopt
         self.liveSerial = plan.liveSerial
         self.bindings = plan.bindings
         self.desiredDigest = Self.digest(of: plan)
@@ -103,6 +106,7 @@ public struct SavedPlan: Sendable, Equatable {
             ],
             "target": .string(target),
             "maxDeletions": maxDeletions.map { .int(Int64($0)) } ?? .null,
+            "adopt": .array(adopt.map(JSONValue.string)),
             "liveSerial": .int(Int64(liveSerial)),
             "desiredDigest": .string(desiredDigest),
             "bindings": [
@@ -147,7 +151,8 @@ public struct SavedPlan: Sendable, Equatable {
         plan.bindings = bindings
         var saved = SavedPlan(source: Source(repository: json["source"]?["repository"]?.stringValue,
                                              directory: json["source"]?["directory"]?.stringValue, revision: revision),
-                              target: target, maxDeletions: Self.int(json["maxDeletions"]), plan: plan, document: document)
+                              target: target, maxDeletions: Self.int(json["maxDeletions"]),
+                              adopt: (json["adopt"]?.arrayValue ?? []).compactMap(\.stringValue), plan: plan, document: document)
         saved.desiredDigest = digest
         return saved
     }

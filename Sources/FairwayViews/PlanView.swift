@@ -47,7 +47,8 @@ public enum PlanView {
         case .create: return "  " + style.green("+ \(change.key)") + "\n"
         case .delete: return "  " + style.red("- \(change.key)") + "\n"
         case .update:
-            return "  " + style.yellow("~ \(change.key)") + "\n" + fieldLines(change.fields, indent: "      ", style: style)
+            let adopted = change.adopted ? " (adopted: made outside Fairway, taken over by this apply)" : ""
+            return "  " + style.yellow("~ \(change.key)") + adopted + "\n" + fieldLines(change.fields, indent: "      ", style: style)
         }
     }
 
@@ -91,6 +92,7 @@ public enum PlanView {
         var o = keyJSON(change.key).objectValue ?? JSONObject()
         o["action"] = .string(change.action.rawValue)
         o["tenant"] = change.tenant.map { .string($0) } ?? .null
+        if change.adopted { o["adopted"] = true }
         o["fields"] = .array(change.fields.map {
             ["path": .string($0.path), "before": $0.before ?? .null, "after": $0.after ?? .null]
         })

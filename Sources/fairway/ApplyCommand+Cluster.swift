@@ -63,8 +63,9 @@ extension ApplyCommand {
         let pass: (evaluation: Evaluation, plan: Plan?)
         do {
             let maxDeletions = saved.map(\.maxDeletions) ?? deletionGuard.maxDeletions
+            let adopt = saved.map { Set($0.adopt) } ?? deletionGuard.adoptions
             pass = try await Pipeline().evaluateAndPlan(source: { () throws(PipelineError) in try source.snapshot() }, target: target,
-                                                        maxDeletions: maxDeletions)
+                                                        maxDeletions: maxDeletions, adopt: adopt)
         } catch {
             Terminal.printError("error: \(error)")
             throw ExitCode(1)

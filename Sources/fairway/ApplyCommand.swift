@@ -68,7 +68,8 @@ struct ApplyCommand: AsyncParsableCommand {
             let locked = try store.lock()
             defer { locked.unlock() }
             let maxDeletions = saved.map(\.maxDeletions) ?? deletionGuard.maxDeletions
-            let plan = try Pipeline().plan(evaluation, live: locked, maxDeletions: maxDeletions)
+            let adopt = saved.map { Set($0.adopt) } ?? deletionGuard.adoptions
+            let plan = try Pipeline().plan(evaluation, live: locked, maxDeletions: maxDeletions, adopt: adopt)
             if let saved {
                 try check(saved, against: plan, targetName: "local state \(target.state)")
             } else if repository.output == .text {

@@ -23,13 +23,27 @@ struct StateOptions: ParsableArguments {
     var state: String = ".fairway/state"
 }
 
-/// The deletion guard's command-line override.
+/// What a plan may do beyond the repository's own settings: the deletion guard's override and the
+/// existing objects it may take over.
 struct DeletionGuardOptions: ParsableArguments {
     @Option(name: .long, help: "Refuse the plan if it deletes more objects than this (overrides spec.reconcile.maxDeletions).")
     var maxDeletions: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Take over an existing object not managed by Fairway: Kind/name or Kind/namespace/name (repeatable).",
+        valueName: "KIND/NAME"))
+    var adopt: [String] = []
+
+    var adoptions: Set<String> { Set(adopt) }
+
     func validate() throws {
         if let maxDeletions, maxDeletions < 0 { throw ValidationError("--max-deletions must be 0 or more") }
+        for name in adopt {
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }), parts[0].first?.isUppercase == true else {
+                throw ValidationError("--adopt \(name): write Kind/name or Kind/namespace/name, for example Namespace/research")
+            }
+        }
     }
 }
 

@@ -50,13 +50,13 @@ struct PlanCommand: AsyncParsableCommand {
             if target.isCluster {
                 (targetName, pass) = try await ClusterTargets.with(target) { cluster in
                     (cluster.name, try await Pipeline().evaluateAndPlan(source: snapshot, target: cluster,
-                                                                        maxDeletions: deletionGuard.maxDeletions))
+                                                                        maxDeletions: deletionGuard.maxDeletions, adopt: deletionGuard.adoptions))
                 }
             } else {
                 targetName = "local state \(target.state)"
                 // The local state is read while the repository is evaluated.
                 pass = try Pipeline().evaluateAndPlan(source: snapshot, live: LocalStateStore(root: target.state),
-                                                      maxDeletions: deletionGuard.maxDeletions)
+                                                      maxDeletions: deletionGuard.maxDeletions, adopt: deletionGuard.adoptions)
             }
         } catch {
             Terminal.printError("error: \(error)")
@@ -93,7 +93,7 @@ struct PlanCommand: AsyncParsableCommand {
     private func save(_ plan: Plan, evaluation: Evaluation, target: String, to path: String) throws {
         let directory = source.repo == nil ? URL(fileURLWithPath: source.path ?? ".").standardizedFileURL.path : nil
         let saved = SavedPlan(source: SavedPlan.Source(repository: source.repo, directory: directory, revision: plan.revision),
-                              target: target, maxDeletions: deletionGuard.maxDeletions, plan: plan,
+                              target: target, maxDeletions: deletionGuard.maxDeletions, adopt: deletionGuard.adopt.sorted(), plan: plan,
                               document: PlanView.json(plan, gpu: evaluation.fairness.classes))
         do {
             try FileIO.writeAtomically(JSONWriter.bytes(saved.json(), pretty: true), to: path, mode: 0o600)
