@@ -16,7 +16,12 @@ extension APIServer {
         let since = initialEvents ? nil : query["resourceVersion"]
         let (id, replay) = try store.state.withLock { state throws(APIError) in try state.openWatch(watcher, since: since) }
         let store = self.store
-        continuation.onTermination = { _ in store.state.withLock { _ = $0.watchers.removeValue(forKey: id) } }
+        // Not the store's lock here, but a task that takes it later: a watch ends when its client goes away,
+        // and the runtime may call this while it cancels the pump below and holds that task's lock; a
+        // write that holds the store's lock and yields an event to the pump waits for the pump's lock,
+        // so taking the store's lock here deadlocks the server (seen with helm, which drops a Job's watch
+        // the moment it completes). `record` also drops watchers whose stream has ended.
+        continuation.onTermination = { _ in Task { store.state.withLock { _ = $0.watchers.removeValue(forKey: id) } } }
 
         let timeout = query["timeoutSeconds"].flatMap { Int($0) } ?? 1800
         let bookmarks = query["allowWatchBookmarks"] == "true"

@@ -3,6 +3,8 @@ import FairwayCore
 /// The status controllers would write, written at once so clients that wait see objects become
 /// ready: namespaces active, CRDs established, and (unless turned off) workloads fully rolled out,
 /// Ray clusters ready, pods running and claims bound. Derived from the object alone, so a dry run shows the same status.
+/// Jobs are not here: they run to completion after they are stored, in status writes of their own
+/// (`StoreState+Jobs`), as clients that watch them expect.
 extension StoreState {
     mutating func writeControllerStatus(_ resource: ResourceType, _ object: inout JSONObject) {
         let since = object.metadata["creationTimestamp"] ?? .string(WallTime.now().rfc3339)

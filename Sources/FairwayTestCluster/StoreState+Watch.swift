@@ -44,12 +44,14 @@ extension StoreState {
         kept.previous = nil
         history.append(kept)
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit / 2) }
-        for watcher in watchers.values {
+        var ended: [Int] = []
+        for (id, watcher) in watchers {
             guard var seen = watcher.view(of: event) else { continue }
             seen.object = served(seen.object, as: watcher.resource)
             seen.previous = nil
-            watcher.continuation.yield(seen)
+            if case .terminated = watcher.continuation.yield(seen) { ended.append(id) }
         }
+        for id in ended { watchers[id] = nil }
     }
 
     /// Opens a watch. Events after `since` are replayed first; with no `since` (or "0"), every matching

@@ -171,7 +171,8 @@ extension StoreState {
         record(WatchEvent(type: "DELETED", object: last, revision: revision, key: key))
     }
 
-    /// Stores `new` with the next resourceVersion, unless nothing changed or this is a dry run.
+    /// Stores `new` with the next resourceVersion, unless nothing changed or this is a dry run; a stored
+    /// Job then runs as the Job controller would run it (`StoreState+Jobs`), in writes of its own.
     mutating func commit(_ resource: ResourceType, old: JSONObject?, new: JSONObject, dryRun: Bool) -> JSONObject {
         var object = new
         object["apiVersion"] = .string(resource.apiVersion)
@@ -193,6 +194,7 @@ extension StoreState {
         }
         record(WatchEvent(type: old == nil ? "ADDED" : "MODIFIED", object: object, revision: revision, key: resource.storageKey,
                           previous: old))
+        if simulateWorkloads, Self.isJob(resource) { settleJob(resource, objectKey: key) }
         return object
     }
 

@@ -33,7 +33,7 @@ public final class TestCluster: Sendable {
         /// `clientCertificates`.
         public var clientCertificateUsers: [String: Authorizer.Grant]
         public var faults: [FaultRule]
-        /// Write the status controllers would (deployments rolled out, pods running).
+        /// Write the status controllers would (deployments rolled out, pods running, Jobs completed).
         public var simulateWorkloads: Bool
 
         public init(host: String = "127.0.0.1", port: Int = 0, tls: Bool = false, tokens: [String: Authorizer.Grant] = [:],

@@ -29,7 +29,7 @@ struct TestClusterCommand: AsyncParsableCommand {
     @Option(help: "Inject a fault, e.g. 'verb=get,path=/api/v1,rate=0.5,status=503', 'latency=200', 'retry-after=2,times=1', 'drop' (repeatable).")
     var fault: [String] = []
 
-    @Flag(help: "Leave workload status alone instead of reporting deployments and pods ready.")
+    @Flag(help: "Leave workload status alone instead of reporting deployments and pods ready and Jobs complete.")
     var noWorkloadStatus = false
 
     @Option(help: "On exit, write the request log to this file as JSON lines.")
