@@ -52,6 +52,11 @@ public struct NetworkPolicyEvaluator: Sendable {
             self.namedPorts = namedPorts
         }
 
+        /// An address outside the cluster (the cloud metadata server, the internet): no namespace,
+        /// no labels; only `ipBlock` peers match it.
+        public static func external(_ ip: String) -> Pod { Pod(namespace: "", ip: ip) }
+        public var isExternal: Bool { namespace.isEmpty }
+
         public var description: String {
             let shown = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             return "\(namespace)/{\(shown)}" + (ip.map { " \($0)" } ?? "")
@@ -165,6 +170,8 @@ public struct NetworkPolicyEvaluator: Sendable {
         let podSelector = peer["podSelector"]
         let namespaceSelector = peer["namespaceSelector"]
         if podSelector == nil, namespaceSelector == nil { return false }
+        // An address outside the cluster is in no namespace: only an ipBlock can match it.
+        if pod.isExternal { return false }
         if let namespaceSelector {
             let labels = namespaces[pod.namespace] ?? ["kubernetes.io/metadata.name": pod.namespace]
             guard Self.matches(namespaceSelector, labels) else { return false }
