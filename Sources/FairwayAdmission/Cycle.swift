@@ -250,9 +250,11 @@ extension Scheduler {
         // is used: the simulated removals are undone exactly, so skipping them for entries that
         // returned above changes nothing.)
         let victims = preempted.union(e.targets.map(\.id))
-        for v in victims { removeSim(v) }
-        let fitsNow = usage.allSatisfy { tree.available(cq, $0.fr) >= $0.amount }
-        for v in victims { addSim(v) }
+        let fitsNow = tree.preservingVersion {
+            for v in victims { removeSim(v) }
+            defer { for v in victims { addSim(v) } }
+            return usage.allSatisfy { tree.available(cq, $0.fr) >= $0.amount }
+        }
         if !fitsNow {
             e.status = .skipped
             e.message = "Workload no longer fits after processing another workload"

@@ -64,9 +64,11 @@ extension Scheduler {
 
     /// Kueue's `getTargets`: the workloads to preempt so that `usage` fits in `cq`, or none.
     func preemptionTargets(_ id: Int, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
-        config.fairSharing
-            ? fairPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
-            : classicalPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+        tree.preservingVersion {
+            config.fairSharing
+                ? fairPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+                : classicalPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+        }
     }
 
     // MARK: Fair sharing
