@@ -111,8 +111,10 @@ public final class Scheduler {
     var admittedThisCycle: [(Int, [FRAmount], [PodSetAssignment])] = []
     var reservations: [(Int, [FRAmount])] = []
     var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
-    /// `topBorrowerShares`' cache: tree version, flavor-resources, the two highest shares.
-    var shareCache: (version: UInt64, frs: [Int], top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)])?
+    /// `borrowerShares`' cache: the tree version, and per list of flavor-resources the two highest
+    /// shares and all of them.
+    var shareCache: (version: UInt64, byFRs: [[Int]: (top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)])])
+        = (.max, [:])
 
     public init(flavors: [ResourceFlavor], cohorts: [Cohort] = [], clusterQueues: [ClusterQueue],
                 config: SchedulerConfig = SchedulerConfig()) throws {
@@ -253,10 +255,11 @@ public final class Scheduler {
     /// Heap order within a ClusterQueue (BestEffortFIFO and StrictFIFO alike): higher priority,
     /// then earlier creation, then name (Kueue: UID).
     @inline(__always) func queueLess(_ a: Int, _ b: Int) -> Bool {
-        let x = workloads[a].spec, y = workloads[b].spec
-        if x.priority != y.priority { return x.priority > y.priority }
-        if x.creation != y.creation { return x.creation < y.creation }
-        return x.name < y.name
+        let xp = workloads[a].spec.priority, yp = workloads[b].spec.priority
+        if xp != yp { return xp > yp }
+        let xc = workloads[a].spec.creation, yc = workloads[b].spec.creation
+        if xc != yc { return xc < yc }
+        return workloads[a].spec.name < workloads[b].spec.name
     }
 
     func push(_ id: Int) {
