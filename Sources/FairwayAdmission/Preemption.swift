@@ -75,11 +75,15 @@ extension Scheduler {
 
     // MARK: Fair sharing
 
-    func fairCandidates(_ wl: Workload, cq: Int, frs: [Int]) -> [Int] {
-        var out: [Int] = []
+    /// The candidates of a fair-sharing preemption, grouped per ClusterQueue in ascending node
+    /// order, each group in Kueue's candidate order (`candidateLess`; the whole list sorted and
+    /// then grouped gives the same groups).
+    func fairCandidates(_ wl: Workload, cq: Int, frs: [Int]) -> [CandidateGroup] {
+        var groups: [CandidateGroup] = []
         let p = queues[cq].config.preemption
         if p.withinClusterQueue != .never {
-            for c in queues[cq].admitted where satisfiesPolicy(wl, c, p.withinClusterQueue) && usesResources(c, frs) { out.append(c) }
+            let own = queues[cq].admitted.filter { satisfiesPolicy(wl, $0, p.withinClusterQueue) && usesResources($0, frs) }
+            if !own.isEmpty { groups.append(CandidateGroup(cq: cq, members: own)) }
         }
         if tree.parent[cq] >= 0 && p.reclaimWithinCohort != .never {
             // Only ClusterQueues above nominal on a needed flavor-resource can yield candidates.
@@ -87,18 +91,20 @@ extension Scheduler {
             for fr in frs {
                 for other in tree.borrowers[fr] where other != cq && tree.root[other] == tree.root[cq] && !seen.contains(other) {
                     seen.insert(other)
-                    for c in queues[other].admitted where satisfiesPolicy(wl, c, p.reclaimWithinCohort) && usesResources(c, frs) { out.append(c) }
+                    let members = queues[other].admitted.filter { satisfiesPolicy(wl, $0, p.reclaimWithinCohort) && usesResources($0, frs) }
+                    if !members.isEmpty { groups.append(CandidateGroup(cq: other, members: members)) }
                 }
             }
         }
-        return out
+        groups.sort { $0.cq < $1.cq }
+        for i in groups.indices { groups[i].members.sort { candidateLess($0, $1, preemptorCQ: cq) } }
+        return groups
     }
 
     func fairPreemptions(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
         if fairSharingHopeless(wl, cq: cq, frs: frs, usage: usage) { return [] }
-        var candidates = fairCandidates(wl, cq: cq, frs: frs)
+        let candidates = fairCandidates(wl, cq: cq, frs: frs)
         if candidates.isEmpty { return [] }
-        candidates.sort { candidateLess($0, $1, preemptorCQ: cq) }
         tree.add(usage, to: cq)
         var (ok, targets, retry) = firstStrategy(cq: cq, candidates: candidates, frs: frs, usage: usage)
         if !ok && config.preemptionStrategies.count > 1 {
@@ -233,10 +239,13 @@ extension Scheduler {
         }
     }
 
-    private func firstStrategy(cq: Int, candidates: [Int], frs: [Int], usage: [FRAmount]) -> (Bool, [Target], [Int]) {
-        var ordering = TargetOrdering(self, preemptorCQ: cq, candidates: candidates)
+    /// The first strategy; when it fails, also the candidates to retry with the second, grouped
+    /// as `fairCandidates` groups them.
+    private func firstStrategy(cq: Int, candidates: [CandidateGroup], frs: [Int], usage: [FRAmount])
+        -> (Bool, [Target], [CandidateGroup]) {
+        var ordering = TargetOrdering(self, preemptorCQ: cq, groups: candidates)
         var targets: [Target] = []
-        var retry: [Int] = []
+        var retry = candidates.map { CandidateGroup(cq: $0.cq, members: []) }
         let strategy = config.preemptionStrategies[0]
         // FairSharingPreemptWithinNominal: with its workload, the preemptor is within nominal.
         let withinNominal = frs.allSatisfy { !tree.cqBorrowingWith(cq, $0, 0) }
@@ -258,8 +267,12 @@ extension Scheduler {
             }
             let (pl, tl) = almostLCAs(ordering, target: target)
             let preemptorNew = tree.drs(pl), targetOld = tree.drs(tl)
-            if preemptorNew.preciseWeightedShare == .infinity && targetOld.preciseWeightedShare != .infinity {
-                while ordering.hasWorkload(slot) { retry.append(ordering.pop(slot)) }
+            // Removing a workload never raises a share: when the strategy fails against the
+            // target's share before any removal, it fails after removing each of its candidates,
+            // which the loop below would each put back and add to the retry list.
+            if (preemptorNew.preciseWeightedShare == .infinity && targetOld.preciseWeightedShare != .infinity)
+                || !strategyPasses(strategy, preemptorNew: preemptorNew, targetOld: targetOld, targetNew: targetOld) {
+                while ordering.hasWorkload(slot) { retry[slot].members.append(ordering.pop(slot)) }
                 continue
             }
             while ordering.hasWorkload(slot) {
@@ -272,15 +285,15 @@ extension Scheduler {
                     break
                 }
                 addSim(c)
-                retry.append(c)
+                retry[slot].members.append(c)
             }
         }
-        return (false, targets, retry)
+        return (false, targets, retry.filter { !$0.members.isEmpty })
     }
 
-    private func secondStrategy(cq: Int, candidates: [Int], usage: [FRAmount], targets: [Target]) -> (Bool, [Target]) {
+    private func secondStrategy(cq: Int, candidates: [CandidateGroup], usage: [FRAmount], targets: [Target]) -> (Bool, [Target]) {
         var targets = targets
-        var ordering = TargetOrdering(self, preemptorCQ: cq, candidates: candidates)
+        var ordering = TargetOrdering(self, preemptorCQ: cq, groups: candidates)
         while let slot = ordering.next(self) {
             let (pl, tl) = almostLCAs(ordering, target: ordering.cq(slot))
             let passed = DominantResourceShare.compare(tree.drs(pl), tree.drs(tl)) < 0

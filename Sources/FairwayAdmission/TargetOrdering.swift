@@ -38,28 +38,20 @@ struct TargetOrdering {
         var borrowing: Bool
     }
 
-    init(_ s: Scheduler, preemptorCQ: Int, candidates: [Int]) {
+    /// An ordering over candidates grouped per ClusterQueue: groups in ascending node order, none
+    /// empty, one slot each.
+    init(_ s: Scheduler, preemptorCQ: Int, groups: [CandidateGroup]) {
         self.preemptorCQ = preemptorCQ
         let tree = s.tree
         var n = tree.parent[preemptorCQ]
         while n >= 0 { ancestors.append(n); n = tree.parent[n] }
-        // Group by ClusterQueue, keeping the given order within each.
-        let byQueue = candidates.indices.sorted { i, j in
-            let a = s.workloads[candidates[i]].cq, b = s.workloads[candidates[j]].cq
-            return a != b ? a < b : i < j
+        for group in groups {
+            if group.cq == preemptorCQ { preemptorSlot = slotCQ.count }
+            slotCQ.append(group.cq)
+            start.append(grouped.count)
+            grouped.append(contentsOf: group.members)
+            end.append(grouped.count)
         }
-        grouped.reserveCapacity(candidates.count)
-        for i in byQueue {
-            let c = candidates[i], cq = s.workloads[c].cq
-            if slotCQ.last != cq {
-                if !slotCQ.isEmpty { end.append(grouped.count) }
-                slotCQ.append(cq)
-                start.append(grouped.count)
-                if cq == preemptorCQ { preemptorSlot = slotCQ.count - 1 }
-            }
-            grouped.append(c)
-        }
-        if !slotCQ.isEmpty { end.append(grouped.count) }
         head = start
         pruned = Array(repeating: false, count: slotCQ.count)
         let root = tree.parent[preemptorCQ] >= 0 ? tree.root[preemptorCQ] : -1
@@ -188,6 +180,12 @@ struct TargetOrdering {
         }
         return highest
     }
+}
+
+/// The candidates of one ClusterQueue in a preemption search, in Kueue's candidate order.
+struct CandidateGroup {
+    var cq: Int
+    var members: [Int]
 }
 
 /// A dominant resource share reduced to what `DominantResourceShare.compare` looks at: borrowing
