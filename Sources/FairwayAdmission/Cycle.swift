@@ -162,7 +162,7 @@ extension Scheduler {
         for cq in nonEmpty.sorted() { if let id = popHead(cq) { heads.append(id) } }
         report.considered = heads.count
         var entries: [Entry] = heads.map { id in
-            let (a, t) = assignments(id)
+            let (a, t) = evaluate(id)
             return Entry(id: id, cq: workloads[id].cq, assignment: a, targets: t, message: a.message)
         }
         var preempted: Set<Int> = []

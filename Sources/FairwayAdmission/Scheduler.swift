@@ -70,6 +70,8 @@ struct WorkloadRecord {
     var reason: String = "Pending"
     var zobrist: UInt64
     var admittedPos: Int = -1
+    /// Its `EvaluationShape`'s number, −1 when it has no ClusterQueue.
+    var shape: Int = -1
 }
 
 /// Per ClusterQueue: configuration digested for flavor assignment, the pending heap, the
@@ -108,6 +110,11 @@ public final class Scheduler {
     public internal(set) var cycle = 0
     public internal(set) var evictions: [Eviction] = []
     var stateHash: UInt64 = 0
+    /// Counts changes to the ClusterQueues' admitted workloads (and their admission cycles).
+    var admissionChanges: UInt64 = 0
+    var shapes: [EvaluationShape: Int] = [:]
+    /// Per node: the last evaluation of a head of that ClusterQueue.
+    var lastEvaluation: [Evaluation?] = []
     var admittedThisCycle: [(Int, [FRAmount], [PodSetAssignment])] = []
     var reservations: [(Int, [FRAmount])] = []
     var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -125,6 +132,7 @@ public final class Scheduler {
         self.flavors = byName
         let empty = QueueRecord(config: ClusterQueue(name: ""), groupOf: [], groupResources: [], groupFlavors: [], coversPods: false)
         queues = Array(repeating: empty, count: tree.names.count)
+        lastEvaluation = Array(repeating: nil, count: tree.names.count)
         for cq in clusterQueues {
             let node = tree.cqIndex[cq.name]!
             var groupOf = Array(repeating: -1, count: tree.resourceCount)
@@ -158,7 +166,8 @@ public final class Scheduler {
         guard workloadIndex[workload.name] == nil else { throw AdmissionError.duplicate(kind: "Workload", name: workload.name) }
         let id = workloads.count
         let cq = tree.cqIndex[workload.clusterQueue] ?? -1
-        workloads.append(WorkloadRecord(spec: workload, cq: cq, state: .queued, zobrist: nextRandom()))
+        workloads.append(WorkloadRecord(spec: workload, cq: cq, state: .queued, zobrist: nextRandom(),
+                                        shape: cq >= 0 ? shapeNumber(of: workload, cq: cq) : -1))
         workloadIndex[workload.name] = id
         return id
     }
@@ -233,6 +242,7 @@ public final class Scheduler {
         queues[cq].admitted.append(id)
         if queues[cq].sticky == id { queues[cq].sticky = -1 }
         stateHash ^= workloads[id].zobrist
+        admissionChanges &+= 1
     }
 
     func releaseQuota(_ id: Int) {
@@ -245,6 +255,7 @@ public final class Scheduler {
             workloads[last].admittedPos = pos
         }
         workloads[id].admittedPos = -1
+        admissionChanges &+= 1
         workloads[id].usage = []
         workloads[id].assignment = []
         stateHash ^= workloads[id].zobrist
