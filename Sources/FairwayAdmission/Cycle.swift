@@ -162,7 +162,7 @@ extension Scheduler {
         for cq in nonEmpty.sorted() { if let id = popHead(cq) { heads.append(id) } }
         report.considered = heads.count
         var entries: [Entry] = heads.map { id in
-            let (a, t) = assignments(id)
+            let (a, t) = evaluate(id)
             return Entry(id: id, cq: workloads[id].cq, assignment: a, targets: t, message: a.message)
         }
         var preempted: Set<Int> = []
@@ -250,9 +250,11 @@ extension Scheduler {
         // is used: the simulated removals are undone exactly, so skipping them for entries that
         // returned above changes nothing.)
         let victims = preempted.union(e.targets.map(\.id))
-        for v in victims { removeSim(v) }
-        let fitsNow = usage.allSatisfy { tree.available(cq, $0.fr) >= $0.amount }
-        for v in victims { addSim(v) }
+        let fitsNow = tree.preservingVersion {
+            for v in victims { removeSim(v) }
+            defer { for v in victims { addSim(v) } }
+            return usage.allSatisfy { tree.available(cq, $0.fr) >= $0.amount }
+        }
         if !fitsNow {
             e.status = .skipped
             e.message = "Workload no longer fits after processing another workload"

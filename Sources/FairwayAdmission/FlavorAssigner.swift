@@ -274,9 +274,11 @@ extension Scheduler {
             let (borrow, _) = tree.heightOfLowestSubtreeThatFits(cq, fr, quantity)
             return (.noCandidates, borrow, reason)
         }
-        for t in targets { tree.remove(workloads[t.id].usage, from: workloads[t.id].cq) }
-        let (borrow, _) = tree.heightOfLowestSubtreeThatFits(cq, fr, quantity)
-        for t in targets { tree.add(workloads[t.id].usage, to: workloads[t.id].cq) }
+        let (borrow, _) = tree.preservingVersion {
+            for t in targets { tree.remove(workloads[t.id].usage, from: workloads[t.id].cq) }
+            defer { for t in targets { tree.add(workloads[t.id].usage, to: workloads[t.id].cq) } }
+            return tree.heightOfLowestSubtreeThatFits(cq, fr, quantity)
+        }
         let within = targets.contains { workloads[$0.id].cq == cq }
         return (within ? .preempt : .reclaim, borrow, reason)
     }

@@ -12,21 +12,23 @@ extension Scheduler {
     /// Kueue's `CandidatesOrdering`: other queues' workloads first, then lower priority, then the
     /// most recently admitted, then name (Kueue: UID).
     func candidateLess(_ a: Int, _ b: Int, preemptorCQ: Int) -> Bool {
-        let x = workloads[a], y = workloads[b]
-        let xSame = x.cq == preemptorCQ, ySame = y.cq == preemptorCQ
+        let xSame = workloads[a].cq == preemptorCQ, ySame = workloads[b].cq == preemptorCQ
         if xSame != ySame { return !xSame }
-        if x.spec.priority != y.spec.priority { return x.spec.priority < y.spec.priority }
-        if x.reservedAt != y.reservedAt { return x.reservedAt > y.reservedAt }
-        return x.spec.name < y.spec.name
+        let xp = workloads[a].spec.priority, yp = workloads[b].spec.priority
+        if xp != yp { return xp < yp }
+        let xr = workloads[a].reservedAt, yr = workloads[b].reservedAt
+        if xr != yr { return xr > yr }
+        return workloads[a].spec.name < workloads[b].spec.name
     }
 
     func satisfiesPolicy(_ preemptor: Workload, _ candidate: Int, _ policy: PreemptionPolicy) -> Bool {
-        let c = workloads[candidate].spec
-        let lower = preemptor.priority > c.priority
+        let priority = workloads[candidate].spec.priority
+        let lower = preemptor.priority > priority
         switch policy {
         case .never: return false
         case .lowerPriority: return lower
-        case .lowerOrNewerEqualPriority: return lower || (preemptor.priority == c.priority && preemptor.creation < c.creation)
+        case .lowerOrNewerEqualPriority:
+            return lower || (preemptor.priority == priority && preemptor.creation < workloads[candidate].spec.creation)
         case .any: return true
         }
     }
@@ -64,18 +66,24 @@ extension Scheduler {
 
     /// Kueue's `getTargets`: the workloads to preempt so that `usage` fits in `cq`, or none.
     func preemptionTargets(_ id: Int, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
-        config.fairSharing
-            ? fairPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
-            : classicalPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+        tree.preservingVersion {
+            config.fairSharing
+                ? fairPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+                : classicalPreemptions(workloads[id].spec, cq: cq, frs: frs, usage: usage)
+        }
     }
 
     // MARK: Fair sharing
 
-    func fairCandidates(_ wl: Workload, cq: Int, frs: [Int]) -> [Int] {
-        var out: [Int] = []
+    /// The candidates of a fair-sharing preemption, grouped per ClusterQueue in ascending node
+    /// order, each group in Kueue's candidate order (`candidateLess`; the whole list sorted and
+    /// then grouped gives the same groups).
+    func fairCandidates(_ wl: Workload, cq: Int, frs: [Int]) -> [CandidateGroup] {
+        var groups: [CandidateGroup] = []
         let p = queues[cq].config.preemption
         if p.withinClusterQueue != .never {
-            for c in queues[cq].admitted where satisfiesPolicy(wl, c, p.withinClusterQueue) && usesResources(c, frs) { out.append(c) }
+            let own = queues[cq].admitted.filter { satisfiesPolicy(wl, $0, p.withinClusterQueue) && usesResources($0, frs) }
+            if !own.isEmpty { groups.append(CandidateGroup(cq: cq, members: own)) }
         }
         if tree.parent[cq] >= 0 && p.reclaimWithinCohort != .never {
             // Only ClusterQueues above nominal on a needed flavor-resource can yield candidates.
@@ -83,18 +91,20 @@ extension Scheduler {
             for fr in frs {
                 for other in tree.borrowers[fr] where other != cq && tree.root[other] == tree.root[cq] && !seen.contains(other) {
                     seen.insert(other)
-                    for c in queues[other].admitted where satisfiesPolicy(wl, c, p.reclaimWithinCohort) && usesResources(c, frs) { out.append(c) }
+                    let members = queues[other].admitted.filter { satisfiesPolicy(wl, $0, p.reclaimWithinCohort) && usesResources($0, frs) }
+                    if !members.isEmpty { groups.append(CandidateGroup(cq: other, members: members)) }
                 }
             }
         }
-        return out
+        groups.sort { $0.cq < $1.cq }
+        for i in groups.indices { groups[i].members.sort { candidateLess($0, $1, preemptorCQ: cq) } }
+        return groups
     }
 
     func fairPreemptions(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
         if fairSharingHopeless(wl, cq: cq, frs: frs, usage: usage) { return [] }
-        var candidates = fairCandidates(wl, cq: cq, frs: frs)
+        let candidates = fairCandidates(wl, cq: cq, frs: frs)
         if candidates.isEmpty { return [] }
-        candidates.sort { candidateLess($0, $1, preemptorCQ: cq) }
         tree.add(usage, to: cq)
         var (ok, targets, retry) = firstStrategy(cq: cq, candidates: candidates, frs: frs, usage: usage)
         if !ok && config.preemptionStrategies.count > 1 {
@@ -172,10 +182,12 @@ extension Scheduler {
         return false
     }
 
-    /// The DRS of every ClusterQueue borrowing on any of `frs`, and the two highest (cached until
-    /// the usage changes: every head of a cycle sees the same usage).
+    /// The DRS of every ClusterQueue borrowing on any of `frs`, and the two highest (cached per
+    /// `frs` until the usage changes: every head of a cycle sees the same usage, and asks for each
+    /// flavor-resource it cannot fit and for all of them).
     func borrowerShares(_ frs: [Int]) -> (top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)]) {
-        if let c = shareCache, c.version == tree.version, c.frs == frs { return (c.top, c.all) }
+        if shareCache.version != tree.version { shareCache = (tree.version, [:]) }
+        if let c = shareCache.byFRs[frs] { return c }
         var top: [(Int, DominantResourceShare)] = []
         var all: [(Int, DominantResourceShare)] = []
         func offer(_ cq: Int) {
@@ -197,7 +209,7 @@ extension Scheduler {
             var seen: Set<Int> = []
             for fr in frs { for cq in tree.borrowers[fr] where seen.insert(cq).inserted { offer(cq) } }
         }
-        shareCache = (tree.version, frs, top, all)
+        shareCache.byFRs[frs] = (top, all)
         return (top, all)
     }
 
@@ -227,23 +239,27 @@ extension Scheduler {
         }
     }
 
-    private func firstStrategy(cq: Int, candidates: [Int], frs: [Int], usage: [FRAmount]) -> (Bool, [Target], [Int]) {
-        var ordering = TargetOrdering(self, preemptorCQ: cq, candidates: candidates)
+    /// The first strategy; when it fails, also the candidates to retry with the second, grouped
+    /// as `fairCandidates` groups them.
+    private func firstStrategy(cq: Int, candidates: [CandidateGroup], frs: [Int], usage: [FRAmount])
+        -> (Bool, [Target], [CandidateGroup]) {
+        var ordering = TargetOrdering(self, preemptorCQ: cq, groups: candidates)
         var targets: [Target] = []
-        var retry: [Int] = []
+        var retry = candidates.map { CandidateGroup(cq: $0.cq, members: []) }
         let strategy = config.preemptionStrategies[0]
         // FairSharingPreemptWithinNominal: with its workload, the preemptor is within nominal.
         let withinNominal = frs.allSatisfy { !tree.cqBorrowingWith(cq, $0, 0) }
-        while let target = ordering.next(self) {
+        while let slot = ordering.next(self) {
+            let target = ordering.cq(slot)
             if target == cq {
-                let c = ordering.pop(target)
+                let c = ordering.pop(slot)
                 removeSim(c)
                 targets.append(Target(id: c, reason: .inClusterQueue))
                 if fitsForFairSharing(cq, usage) { return (true, targets, []) }
                 continue
             }
             if withinNominal {
-                let c = ordering.pop(target)
+                let c = ordering.pop(slot)
                 removeSim(c)
                 targets.append(Target(id: c, reason: .inCohortReclamation))
                 if fitsForFairSharing(cq, usage) { return (true, targets, []) }
@@ -251,12 +267,16 @@ extension Scheduler {
             }
             let (pl, tl) = almostLCAs(ordering, target: target)
             let preemptorNew = tree.drs(pl), targetOld = tree.drs(tl)
-            if preemptorNew.preciseWeightedShare == .infinity && targetOld.preciseWeightedShare != .infinity {
-                while ordering.hasWorkload(target) { retry.append(ordering.pop(target)) }
+            // Removing a workload never raises a share: when the strategy fails against the
+            // target's share before any removal, it fails after removing each of its candidates,
+            // which the loop below would each put back and add to the retry list.
+            if (preemptorNew.preciseWeightedShare == .infinity && targetOld.preciseWeightedShare != .infinity)
+                || !strategyPasses(strategy, preemptorNew: preemptorNew, targetOld: targetOld, targetNew: targetOld) {
+                while ordering.hasWorkload(slot) { retry[slot].members.append(ordering.pop(slot)) }
                 continue
             }
-            while ordering.hasWorkload(target) {
-                let c = ordering.pop(target)
+            while ordering.hasWorkload(slot) {
+                let c = ordering.pop(slot)
                 removeSim(c)
                 let targetNew = tree.drs(tl)
                 if strategyPasses(strategy, preemptorNew: preemptorNew, targetOld: targetOld, targetNew: targetNew) {
@@ -265,173 +285,27 @@ extension Scheduler {
                     break
                 }
                 addSim(c)
-                retry.append(c)
+                retry[slot].members.append(c)
             }
         }
-        return (false, targets, retry)
+        return (false, targets, retry.filter { !$0.members.isEmpty })
     }
 
-    private func secondStrategy(cq: Int, candidates: [Int], usage: [FRAmount], targets: [Target]) -> (Bool, [Target]) {
+    private func secondStrategy(cq: Int, candidates: [CandidateGroup], usage: [FRAmount], targets: [Target]) -> (Bool, [Target]) {
         var targets = targets
-        var ordering = TargetOrdering(self, preemptorCQ: cq, candidates: candidates)
-        while let target = ordering.next(self) {
-            let (pl, tl) = almostLCAs(ordering, target: target)
+        var ordering = TargetOrdering(self, preemptorCQ: cq, groups: candidates)
+        while let slot = ordering.next(self) {
+            let (pl, tl) = almostLCAs(ordering, target: ordering.cq(slot))
             let passed = DominantResourceShare.compare(tree.drs(pl), tree.drs(tl)) < 0
-            let c = ordering.pop(target)
+            let c = ordering.pop(slot)
             if passed {
                 removeSim(c)
                 targets.append(Target(id: c, reason: .inCohortFairSharing))
                 if fitsForFairSharing(cq, usage) { return (true, targets) }
             }
-            ordering.drop(target)
+            ordering.drop(slot)
         }
         return (false, targets)
-    }
-}
-
-/// Kueue's `TargetClusterQueueOrdering`: from the root, repeatedly descend into the child with the
-/// highest DRS among those that still borrow and have candidates. Only nodes holding candidates
-/// (and the preemptor's ancestors) are visited: every other node would be pruned on first sight
-/// without yielding anything, so skipping them leaves the sequence of targets unchanged.
-struct TargetOrdering {
-    let preemptorCQ: Int
-    var ancestors: Set<Int> = []
-    var queue: [Int: [Int]] = [:]
-    var head: [Int: Int] = [:]
-    var prunedCQ: Set<Int> = []
-    var prunedCohort: Set<Int> = []
-    var childCQs: [Int: [Int]] = [:]
-    var childCohorts: [Int: [Int]] = [:]
-    /// Flat cohorts (ClusterQueues only): a max-heap of (DRS, head) per candidate queue. A queue's
-    /// DRS depends on its own usage alone there, and only the last target's usage changes between
-    /// two steps, so re-keying that one queue keeps the heap's maximum equal to Kueue's full scan.
-    var flat = false
-    var heap: [(cq: Int, drs: DominantResourceShare)] = []
-    var lastTarget = -1
-
-    init(_ s: Scheduler, preemptorCQ: Int, candidates: [Int]) {
-        self.preemptorCQ = preemptorCQ
-        var n = s.tree.parent[preemptorCQ]
-        while n >= 0 { ancestors.insert(n); n = s.tree.parent[n] }
-        for c in candidates { queue[s.workloads[c].cq, default: []].append(c) }
-        var linked: Set<Int> = []
-        for cq in queue.keys.sorted() {
-            let p = s.tree.parent[cq]
-            if p >= 0 { childCQs[p, default: []].append(cq) }
-            var node = p
-            while node >= 0, s.tree.parent[node] >= 0, !linked.contains(node) {
-                linked.insert(node)
-                childCohorts[s.tree.parent[node], default: []].append(node)
-                node = s.tree.parent[node]
-            }
-        }
-        for a in ancestors.sorted() where s.tree.parent[a] >= 0 && !linked.contains(a) {
-            linked.insert(a)
-            childCohorts[s.tree.parent[a], default: []].append(a)
-        }
-        let root = s.tree.parent[preemptorCQ] >= 0 ? s.tree.root[preemptorCQ] : -1
-        if root >= 0 && s.tree.childCohorts[root].isEmpty {
-            flat = true
-            for cq in childCQs[root] ?? [] { heapPush(s, cq) }
-        }
-    }
-
-    /// Kueue's choice between two queues: higher DRS, then the better head candidate.
-    private func above(_ s: Scheduler, _ a: (cq: Int, drs: DominantResourceShare), _ b: (cq: Int, drs: DominantResourceShare)) -> Bool {
-        let c = DominantResourceShare.compare(a.drs, b.drs)
-        if c != 0 { return c == 1 }
-        return s.candidateLess(queue[a.cq]![head[a.cq] ?? 0], queue[b.cq]![head[b.cq] ?? 0], preemptorCQ: preemptorCQ)
-    }
-
-    private mutating func heapPush(_ s: Scheduler, _ cq: Int) {
-        guard hasWorkload(cq) else { prunedCQ.insert(cq); return }
-        heap.append((cq, s.tree.drs(cq)))
-        var i = heap.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if above(s, heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
-        }
-    }
-
-    private mutating func heapPop(_ s: Scheduler) -> (cq: Int, drs: DominantResourceShare)? {
-        var entries = heap
-        heap = []
-        defer { heap = entries }
-        return BinaryHeap.popFirst(&entries) { above(s, $0, $1) }
-    }
-
-    private mutating func nextFlat(_ s: Scheduler) -> Int? {
-        if lastTarget >= 0, !prunedCQ.contains(lastTarget) { heapPush(s, lastTarget) }
-        lastTarget = -1
-        while let top = heapPop(s) {
-            if prunedCQ.contains(top.cq) { continue }
-            if (!top.drs.isBorrowing && top.cq != preemptorCQ) || !hasWorkload(top.cq) {
-                prunedCQ.insert(top.cq)
-                continue
-            }
-            lastTarget = top.cq
-            return top.cq
-        }
-        return nil
-    }
-
-    func hasWorkload(_ cq: Int) -> Bool { (head[cq] ?? 0) < (queue[cq]?.count ?? 0) }
-
-    mutating func pop(_ cq: Int) -> Int {
-        let h = head[cq] ?? 0
-        head[cq] = h + 1
-        return queue[cq]![h]
-    }
-
-    mutating func drop(_ cq: Int) { prunedCQ.insert(cq) }
-
-    mutating func next(_ s: Scheduler) -> Int? {
-        if s.tree.parent[preemptorCQ] < 0 {
-            return !prunedCQ.contains(preemptorCQ) && hasWorkload(preemptorCQ) ? preemptorCQ : nil
-        }
-        if flat { return nextFlat(s) }
-        let root = s.tree.root[preemptorCQ]
-        while !prunedCohort.contains(root) {
-            if let t = nextTarget(s, root) { return t }
-        }
-        return nil
-    }
-
-    private mutating func nextTarget(_ s: Scheduler, _ cohort: Int) -> Int? {
-        var highestCQ = -1
-        var highestCQDrs = DominantResourceShare.negative
-        for cq in childCQs[cohort] ?? [] where !prunedCQ.contains(cq) {
-            let drs = s.tree.drs(cq)
-            let c = DominantResourceShare.compare(drs, highestCQDrs)
-            if (!drs.isBorrowing && cq != preemptorCQ) || !hasWorkload(cq) {
-                prunedCQ.insert(cq)
-            } else if c == 0 && highestCQ >= 0 {
-                let a = queue[cq]![head[cq] ?? 0], b = queue[highestCQ]![head[highestCQ] ?? 0]
-                if s.candidateLess(a, b, preemptorCQ: preemptorCQ) { highestCQ = cq }
-            } else if c == 1 {
-                highestCQ = cq
-                highestCQDrs = drs
-            }
-        }
-        var highestCohort = -1
-        var highestCohortDrs = DominantResourceShare.negative
-        for child in childCohorts[cohort] ?? [] where !prunedCohort.contains(child) {
-            let drs = s.tree.drs(child)
-            if !drs.isBorrowing && !ancestors.contains(child) {
-                prunedCohort.insert(child)
-            } else if DominantResourceShare.compare(drs, highestCohortDrs) >= 0 {
-                highestCohort = child
-                highestCohortDrs = drs
-            }
-        }
-        if highestCohort < 0 && highestCQ < 0 {
-            prunedCohort.insert(cohort)
-            return nil
-        }
-        if highestCohort >= 0 && DominantResourceShare.compare(highestCohortDrs, highestCQDrs) >= 0 {
-            return nextTarget(s, highestCohort)
-        }
-        return highestCQ
     }
 }
 

@@ -88,14 +88,23 @@ public final class QuotaTree {
     var subtreeQuota: [Int64] = []
     var localQuota: [Int64] = []
     var potAvail: [Int64] = []
-    var usage: [Int64] = []
+    private(set) var usage: [Int64] = []
     /// Lendable capacity per resource name seen from each cohort (node × resource); Kueue's
     /// `calculateLendable(parent)`, which depends on quotas only.
     var lendable: [Int64] = []
     /// ClusterQueues using more than their nominal quota, per flavor-resource.
     var borrowers: [Set<Int>] = []
-    /// Bumped by every usage change (real or simulated), so values derived from usage can be cached.
-    var version: UInt64 = 0
+    /// Names the current usage, so values derived from usage can be cached: every usage change
+    /// (real or simulated) gives a version never used before, and `preservingVersion` gives the
+    /// version back once simulated changes are undone (the usage is then exactly as it was).
+    private(set) var version: UInt64 = 0
+    private var lastVersion: UInt64 = 0
+    /// A wrapping weighted sum of every usage value, to check that `preservingVersion`'s body
+    /// restored the usage.
+    private var usageChecksum: UInt64 = 0
+    /// Per node, its dominant resource share with no request, until its own usage changes (a
+    /// node's share depends on its own usage and on quotas only).
+    private var drsCache: [DominantResourceShare?] = []
     private var scratch: [Int64] = []
 
     /// Builds the tree. Cohorts a ClusterQueue or Cohort names but nobody defines exist implicitly
@@ -188,6 +197,7 @@ public final class QuotaTree {
         usage = Array(repeating: 0, count: n * f)
         height = Array(repeating: 0, count: n)
         borrowers = Array(repeating: [], count: f)
+        drsCache = Array(repeating: nil, count: n)
         scratch = Array(repeating: 0, count: resourceCount)
         for i in names.indices where parent[i] < 0 { accumulate(i) }
         for i in names.indices where parent[i] < 0 { computePotential(i) }
@@ -279,8 +289,30 @@ public final class QuotaTree {
     /// Available capacity for a ClusterQueue, never negative.
     func available(_ node: Int, _ fr: Int) -> Int64 { max(0, rawAvailable(node, fr)) }
 
+    /// Runs `body`, which must leave every usage as it found it (simulated removals and additions
+    /// undone), and keeps the current version, so what was cached against it stays valid.
+    func preservingVersion<T>(_ body: () -> T) -> T {
+        let saved = version, checksum = usageChecksum
+        let result = body()
+        precondition(usageChecksum == checksum, "a simulation left the usage changed")
+        version = saved
+        return result
+    }
+
+    @inline(__always) private func setUsage(_ k: Int, _ node: Int, _ value: Int64) {
+        let weightOfK = UInt64(truncatingIfNeeded: k) &* 0x9E37_79B9_7F4A_7C15 | 1
+        usageChecksum = usageChecksum &- UInt64(bitPattern: usage[k]) &* weightOfK &+ UInt64(bitPattern: value) &* weightOfK
+        usage[k] = value
+        drsCache[node] = nil
+    }
+
+    @inline(__always) private func bumpVersion() {
+        lastVersion &+= 1
+        version = lastVersion
+    }
+
     func addUsage(_ node: Int, _ fr: Int, _ value: Int64) {
-        version &+= 1
+        bumpVersion()
         let f = frCount
         var n = node
         var v = value
@@ -288,7 +320,7 @@ public final class QuotaTree {
             let k = n * f + fr
             let la = localAvailable(n, fr)
             let wasBorrowing = isCQ[n] && usage[k] > nominal[k]
-            usage[k] = amountAdd(usage[k], v)
+            setUsage(k, n, amountAdd(usage[k], v))
             if isCQ[n], !wasBorrowing, usage[k] > nominal[k] { borrowers[fr].insert(n) }
             let p = parent[n]
             if p < 0 || v <= la { return }
@@ -298,7 +330,7 @@ public final class QuotaTree {
     }
 
     func removeUsage(_ node: Int, _ fr: Int, _ value: Int64) {
-        version &+= 1
+        bumpVersion()
         let f = frCount
         var n = node
         var v = value
@@ -306,7 +338,7 @@ public final class QuotaTree {
             let k = n * f + fr
             let storedInParent = amountSub(usage[k], localQuota[k])
             let wasBorrowing = isCQ[n] && usage[k] > nominal[k]
-            usage[k] = amountSub(usage[k], v)
+            setUsage(k, n, amountSub(usage[k], v))
             if wasBorrowing, usage[k] <= nominal[k] { borrowers[fr].remove(n) }
             let p = parent[n]
             if storedInParent <= 0 || p < 0 { return }
@@ -356,6 +388,14 @@ public final class QuotaTree {
     /// Kueue's `dominantResourceShare(node, wlReq)`: the largest share of lendable capacity that
     /// the node borrows per resource name, ×1000, with the node's fair weight.
     func drs(_ node: Int, adding request: [FRAmount] = [], collectBorrowed: Bool = false) -> DominantResourceShare {
+        let plain = request.isEmpty && !collectBorrowed
+        if plain, let cached = drsCache[node] { return cached }
+        let result = computeDRS(node, adding: request, collectBorrowed: collectBorrowed)
+        if plain { drsCache[node] = result }
+        return result
+    }
+
+    private func computeDRS(_ node: Int, adding request: [FRAmount], collectBorrowed: Bool) -> DominantResourceShare {
         var result = DominantResourceShare(fairWeight: weight[node])
         let p = parent[node]
         if p < 0 { return result }

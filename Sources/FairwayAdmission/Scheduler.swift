@@ -70,6 +70,8 @@ struct WorkloadRecord {
     var reason: String = "Pending"
     var zobrist: UInt64
     var admittedPos: Int = -1
+    /// Its `EvaluationShape`'s number, −1 when it has no ClusterQueue.
+    var shape: Int = -1
 }
 
 /// Per ClusterQueue: configuration digested for flavor assignment, the pending heap, the
@@ -108,11 +110,18 @@ public final class Scheduler {
     public internal(set) var cycle = 0
     public internal(set) var evictions: [Eviction] = []
     var stateHash: UInt64 = 0
+    /// Counts changes to the ClusterQueues' admitted workloads (and their admission cycles).
+    var admissionChanges: UInt64 = 0
+    var shapes: [EvaluationShape: Int] = [:]
+    /// Per node: the last evaluation of a head of that ClusterQueue.
+    var lastEvaluation: [Evaluation?] = []
     var admittedThisCycle: [(Int, [FRAmount], [PodSetAssignment])] = []
     var reservations: [(Int, [FRAmount])] = []
     var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
-    /// `topBorrowerShares`' cache: tree version, flavor-resources, the two highest shares.
-    var shareCache: (version: UInt64, frs: [Int], top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)])?
+    /// `borrowerShares`' cache: the tree version, and per list of flavor-resources the two highest
+    /// shares and all of them.
+    var shareCache: (version: UInt64, byFRs: [[Int]: (top: [(Int, DominantResourceShare)], all: [(Int, DominantResourceShare)])])
+        = (.max, [:])
 
     public init(flavors: [ResourceFlavor], cohorts: [Cohort] = [], clusterQueues: [ClusterQueue],
                 config: SchedulerConfig = SchedulerConfig()) throws {
@@ -123,6 +132,7 @@ public final class Scheduler {
         self.flavors = byName
         let empty = QueueRecord(config: ClusterQueue(name: ""), groupOf: [], groupResources: [], groupFlavors: [], coversPods: false)
         queues = Array(repeating: empty, count: tree.names.count)
+        lastEvaluation = Array(repeating: nil, count: tree.names.count)
         for cq in clusterQueues {
             let node = tree.cqIndex[cq.name]!
             var groupOf = Array(repeating: -1, count: tree.resourceCount)
@@ -156,7 +166,8 @@ public final class Scheduler {
         guard workloadIndex[workload.name] == nil else { throw AdmissionError.duplicate(kind: "Workload", name: workload.name) }
         let id = workloads.count
         let cq = tree.cqIndex[workload.clusterQueue] ?? -1
-        workloads.append(WorkloadRecord(spec: workload, cq: cq, state: .queued, zobrist: nextRandom()))
+        workloads.append(WorkloadRecord(spec: workload, cq: cq, state: .queued, zobrist: nextRandom(),
+                                        shape: cq >= 0 ? shapeNumber(of: workload, cq: cq) : -1))
         workloadIndex[workload.name] = id
         return id
     }
@@ -231,6 +242,7 @@ public final class Scheduler {
         queues[cq].admitted.append(id)
         if queues[cq].sticky == id { queues[cq].sticky = -1 }
         stateHash ^= workloads[id].zobrist
+        admissionChanges &+= 1
     }
 
     func releaseQuota(_ id: Int) {
@@ -243,6 +255,7 @@ public final class Scheduler {
             workloads[last].admittedPos = pos
         }
         workloads[id].admittedPos = -1
+        admissionChanges &+= 1
         workloads[id].usage = []
         workloads[id].assignment = []
         stateHash ^= workloads[id].zobrist
@@ -253,10 +266,11 @@ public final class Scheduler {
     /// Heap order within a ClusterQueue (BestEffortFIFO and StrictFIFO alike): higher priority,
     /// then earlier creation, then name (Kueue: UID).
     @inline(__always) func queueLess(_ a: Int, _ b: Int) -> Bool {
-        let x = workloads[a].spec, y = workloads[b].spec
-        if x.priority != y.priority { return x.priority > y.priority }
-        if x.creation != y.creation { return x.creation < y.creation }
-        return x.name < y.name
+        let xp = workloads[a].spec.priority, yp = workloads[b].spec.priority
+        if xp != yp { return xp > yp }
+        let xc = workloads[a].spec.creation, yc = workloads[b].spec.creation
+        if xc != yc { return xc < yc }
+        return workloads[a].spec.name < workloads[b].spec.name
     }
 
     func push(_ id: Int) {
