@@ -135,8 +135,8 @@ import Testing
         #expect(await plain.call("GET", jobs + "/still").body["status"] == nil)
     }
 
-    @Test func kubectlWaitsForCompletionAndForResumption() async throws {
-        guard Tools.available("kubectl") else { return }
+    @Test(.enabled(if: Tools.installed("kubectl"), "needs kubectl (bash scripts/setup)"))
+    func kubectlWaitsForCompletionAndForResumption() async throws {
         try await ClusterProcess.with { cluster in
             let kubectl = cluster.sandbox
             let file = try kubectl.write("jobs.yaml", """
@@ -177,8 +177,8 @@ import Testing
         }
     }
 
-    @Test func helmInstallsAChartWithAPreInstallHookJob() async throws {
-        guard Tools.available("helm"), Tools.available("kubectl") else { return }
+    @Test(.enabled(if: Tools.installed("helm", "kubectl"), "needs helm and kubectl (bash scripts/setup)"))
+    func helmInstallsAChartWithAPreInstallHookJob() async throws {
         try await ClusterProcess.with { cluster in
             let sandbox = cluster.sandbox
             try sandbox.write("hooked/Chart.yaml", "apiVersion: v2\nname: hooked\nversion: 0.1.0\n")
