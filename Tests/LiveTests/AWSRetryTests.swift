@@ -107,7 +107,7 @@ import Testing
             #expect(error.kind == .timeout && error.attempts == 2, "\(error)")
             #expect(error.description.contains("no answer from \(error.endpoint!) within 0.3 s"))
             // Far below the server's 30 s: the attempts were cut short (loose, so a loaded machine passes).
-            #expect(ContinuousClock.now - started < .seconds(20))
+            #expect(ContinuousClock.now - started < .seconds(28))
         }
     }
 
@@ -124,6 +124,6 @@ import Testing
                     "\(error)")
         }
         // It gives up rather than hangs (loose: a loaded machine must pass too).
-        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(180))
     }
 }

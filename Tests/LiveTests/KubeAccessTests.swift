@@ -133,7 +133,7 @@ import Testing
             #expect(client.statistics.transportErrors == 5)
         }
         // It fails rather than hangs (the bound is loose so a loaded machine passes).
-        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     @Test func requestsAfterShutdownFailClearly() async throws {
