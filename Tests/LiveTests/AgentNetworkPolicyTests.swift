@@ -43,3 +43,16 @@ struct AgentNetworkPolicyTests {
         #expect(!objects.contains { $0["kind"] == "NetworkPolicy" })
     }
 }
+
+/// The agent's image can be pinned by digest, so what runs is exactly what was pushed.
+@Suite(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)"))
+struct AgentImageDigestTests {
+    @Test func aDigestPinsTheImageAndAMalformedOneIsRefused() async throws {
+        let digest = "sha256:" + String(repeating: "ab", count: 32)
+        let objects = try await AgentChartTests.render(["image.repository=registry.example.com/fairway", "image.digest=\(digest)"])
+        let deployment = try AgentChartTests.one("Deployment", in: objects)
+        let image = deployment.value(at: ["spec", "template", "spec", "containers"])?.arrayValue?.first?["image"]
+        #expect(image == .string("registry.example.com/fairway@\(digest)"))
+        await #expect(throws: (any Error).self) { try await AgentChartTests.render(["image.digest=latest"]) }
+    }
+}
