@@ -188,6 +188,8 @@ async def describe(c, user, profile):
         "requests": dict(container.resources.requests or {}),
         "nodeSelector": dict(pod.spec.node_selector or {}),
         "volumes": ApiClient().sanitize_for_serialization(pod.spec.volumes or []),
+        "podSecurityContext": ApiClient().sanitize_for_serialization(pod.spec.security_context),
+        "securityContext": ApiClient().sanitize_for_serialization(container.security_context),
         "volumeMounts": [{"name": m.name, "mountPath": m.mount_path} for m in container.volume_mounts or []],
         "environment": {e.name: e.value for e in container.env or [] if e.name.startswith(("FAIRWAY_", "RAY_"))},
         "homeVolume": {"name": pvc.metadata.name, "namespace": spawner.namespace,

@@ -59,6 +59,14 @@ public struct RayWorkloadSpec: Decodable, Sendable {
     public var head: Head
     public var workerGroups: [WorkerGroup]?
     public var autoscaling: Autoscaling?
+    public var securityContext: SecurityContext?
+
+    /// The ids Ray's processes run as; nil fields take Ray images' defaults.
+    public struct SecurityContext: Decodable, Sendable {
+        public var runAsUser: Int?
+        public var runAsGroup: Int?
+        public var fsGroup: Int?
+    }
     public var job: Job?
     public var serve: Serve?
 

@@ -33,6 +33,8 @@ extension KindSchemas {
             Field("maxWorkerReplicas", .count, "Most worker replicas one Ray workload may declare."),
         ])), "Ray."),
         Field("networkIsolation", .boolean, "Default-deny network policy plus same-tenant traffic; default true."),
+        Field("podSecurity", .enumeration(["baseline", "restricted"]),
+              "Pod Security Standard enforced in the tenant's namespaces; default `baseline`. Fairway's Ray pods and notebook servers meet `restricted`."),
         Field("serviceAccount", .object(ObjectSchema("The tenant's workload service account.", [
             Field("name", .dnsLabel, required: true, "ServiceAccount name."),
             Field("iamRoleArn", .string(.arn), "IAM role for service accounts (IRSA)."),

@@ -34,6 +34,11 @@ extension KindSchemas {
                 Field("enabled", .boolean, required: true, "Enable the in-tree autoscaler."),
                 Field("idleTimeoutSeconds", .count, "Scale idle workers down after this long."),
             ])), "Autoscaling."),
+            Field("securityContext", .object(ObjectSchema("The user and groups Ray's processes run as (never root).", [
+                Field("runAsUser", .integer(min: 1, max: Int64(Int32.max)), "User id; default 1000, the `ray` user of Ray's images."),
+                Field("runAsGroup", .integer(min: 0, max: Int64(Int32.max)), "Group id; default 100, as in Ray's images."),
+                Field("fsGroup", .integer(min: 0, max: Int64(Int32.max)), "Group that owns mounted volumes; default 100."),
+            ])), "Ids for images whose Ray runs as another user; every Ray pod also drops all capabilities, forbids privilege escalation and uses the runtime's default seccomp profile."),
         ] + extra)
     }
 

@@ -52,6 +52,7 @@ public struct TenantSpec: Decodable, Sendable {
     public var notebooks: Notebooks?
     public var ray: Ray?
     public var networkIsolation: Bool?
+    public var podSecurity: String?
     public var serviceAccount: ServiceAccount?
 
     /// The first namespace, where workloads go when they name none.

@@ -45,10 +45,20 @@ struct JupyterHubValues {
         // Servers run in tenant namespaces: the hub accepts them, and each tenant namespace blocks
         // the cloud metadata server with a NetworkPolicy (TenantRenderer) instead of iptables.
         singleuser["cloudMetadata"] = ["blockWithIptables": false]
+        // Servers meet the `restricted` Pod Security Standard a tenant may enforce (the chart already
+        // runs them as uid 1000, fsGroup 100, without privilege escalation).
+        var kubeSpawner = JSONObject()
+        kubeSpawner["container_security_context"] = [
+            "allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]], "runAsNonRoot": true,
+        ]
+        kubeSpawner["pod_security_context"] = ["seccompProfile": ["type": "RuntimeDefault"]]
         hubValues["networkPolicy"] = ["interNamespaceAccessLabels": "accept"]
         if let auth = hub.auth {
             HubAuthValues(platform: platform, auth: auth, ingress: hub.ingress).apply(to: &hubValues)
         }
+        var config = hubValues["config"]?.objectValue ?? JSONObject()
+        config["KubeSpawner"] = .object(kubeSpawner)
+        hubValues["config"] = .object(config)
         if let ingress = hub.ingress { values["ingress"] = Self.ingress(ingress) }
         if !hubValues.isEmpty { values["hub"] = .object(hubValues) }
         if !singleuser.isEmpty { values["singleuser"] = .object(singleuser) }

@@ -22,6 +22,7 @@ extension RayRenderer {
             // Autoscaler v2 (KubeRay >= 1.4 field; the operator sets RAY_enable_autoscaler_v2 and restartPolicy Never).
             var options: JSONObject = [("version", "v2")]
             if let idle = spec.autoscaling?.idleTimeoutSeconds { options["idleTimeoutSeconds"] = .int(Int64(idle)) }
+            options["securityContext"] = Self.containerSecurityContext
             out["autoscalerOptions"] = .object(options)
         }
         out["headGroupSpec"] = headGroup()
@@ -35,6 +36,7 @@ extension RayRenderer {
         let container: JSONObject = [
             ("name", "ray-head"), ("image", .string(spec.image)), ("ports", .array(ports)),
             ("resources", resources(cpu: spec.head.cpu, memory: spec.head.memory, accelerator: nil)),
+            ("securityContext", Self.containerSecurityContext),
         ]
         return [
             "rayStartParams": .object(Self.rayStartParams(spec.head.rayStartParams ?? [:])),
@@ -51,6 +53,7 @@ extension RayRenderer {
         let container: JSONObject = [
             ("name", "ray-worker"), ("image", .string(spec.image)),
             ("resources", resources(cpu: group.resources.cpu, memory: group.resources.memory, accelerator: accelerator)),
+            ("securityContext", Self.containerSecurityContext),
         ]
         return [
             "groupName": .string(group.name),
@@ -63,7 +66,7 @@ extension RayRenderer {
     }
 
     private func podSpec(_ container: JSONObject, gpu: Bool) -> JSONObject {
-        var pod: JSONObject = [("containers", [.object(container)])]
+        var pod: JSONObject = [("containers", [.object(container)]), ("securityContext", podSecurityContext)]
         if gpu {
             let selector = placement?.nodeSelector ?? []
             if !selector.isEmpty { pod["nodeSelector"] = .object(JSONObject(selector.map { ($0.key, .string($0.value)) })) }

@@ -82,6 +82,7 @@ struct RayRenderer {
         out["shutdownAfterJobFinishes"] = true
         if let ttl = spec.job?.ttlSecondsAfterFinished { out["ttlSecondsAfterFinished"] = .int(Int64(ttl)) }
         if let deadline = spec.job?.activeDeadlineSeconds { out["activeDeadlineSeconds"] = .int(Int64(deadline)) }
+        out["submitterPodTemplate"] = submitterPodTemplate
         out["rayClusterSpec"] = .object(clusterSpec())
         return out
     }

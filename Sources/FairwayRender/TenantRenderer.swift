@@ -53,7 +53,7 @@ struct TenantRenderer {
             "metadata": meta.metadata(name: namespace.name, labels: [
                 tenantLabel,
                 ("fairway.dev/primary", primary ? "true" : "false"),
-                ("pod-security.kubernetes.io/enforce", "baseline"),
+                ("pod-security.kubernetes.io/enforce", .string(spec.podSecurity ?? "baseline")),
             ], annotations: annotations),
         ])
     }

@@ -103,7 +103,9 @@ import FairwaySource
         let elastic = body["metadata"]?["annotations"]?["kueue.x-k8s.io/elastic-job"]
         if let idle = e.autoscaling {
             #expect(cluster["enableInTreeAutoscaling"] == true)
-            #expect(cluster["autoscalerOptions"] == ["version": "v2", "idleTimeoutSeconds": .int(idle)])
+            #expect(cluster["autoscalerOptions"] == ["version": "v2", "idleTimeoutSeconds": .int(idle),
+                                                     "securityContext": ["allowPrivilegeEscalation": false,
+                                                                         "capabilities": ["drop": ["ALL"]], "runAsNonRoot": true]])
             #expect(elastic == "true")
             let gate: JSONValue = [["name": "kueue.x-k8s.io/elastic-job"]]
             #expect(headPod["schedulingGates"] == gate && pod["schedulingGates"] == gate)

@@ -78,6 +78,12 @@ struct HubSpawnTests {
         #expect(l4["priorityClassName"] == "interactive")
         #expect(l4["limits"]?["nvidia.com/gpu"] == "1")
         #expect(l4["nodeSelector"]?["fairway.dev/node-pool"] == "gpu-l4-inference")
+        // What the `restricted` Pod Security Standard asks (students enforces it).
+        #expect(l4["securityContext"]?["allowPrivilegeEscalation"] == false)
+        #expect(l4["securityContext"]?["capabilities"]?["drop"] == ["ALL"])
+        #expect(l4["securityContext"]?["runAsNonRoot"] == true)
+        #expect(l4["securityContext"]?["runAsUser"] == 1000)
+        #expect(l4["podSecurityContext"]?["seccompProfile"]?["type"] == "RuntimeDefault")
         #expect(l4["homeVolume"]?["namespace"] == "research")
         #expect(l4["homeVolume"]?["storage"] == "50Gi", "the profile's own home volume size")
         let claim = try #require(l4["homeVolume"]?["name"]?.stringValue)
