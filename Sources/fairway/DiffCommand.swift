@@ -12,7 +12,10 @@ struct DiffCommand: ParsableCommand {
         abstract: "Show how the desired state changes between two revisions of the platform repository.",
         discussion: """
             Renders both revisions and compares them: objects added, changed (field by field) and removed, Helm \
-            releases (chart, version and values) and EKS node groups, and GPU allocation changes per tenant and class. Exit codes: 0 success, 1 error (the --to revision is \
+            releases (chart, version and values) and EKS node groups, and GPU allocation changes per tenant and \
+            class. The revisions come from --repo URL (fetched into the cache) or from the local clone at PATH \
+            (default: the current directory), and are named as git names them: branches and tags (main, \
+            origin/main, v1.2), full or short SHAs, HEAD, refs/pull/7/head. Exit codes: 0 success, 1 error (the --to revision is \
             invalid, a fetch failed); with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
             """
     )
@@ -23,7 +26,7 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: .long, help: "Base revision (for a pull request: its target branch).")
+    @Option(name: .long, help: "Base revision (for a pull request: its target branch, e.g. origin/main).")
     var from: String
 
     @Option(name: .long, help: "Head revision (for a pull request: refs/pull/N/head or its commit).")
@@ -36,7 +39,6 @@ struct DiffCommand: ParsableCommand {
     var detailedExitcode = false
 
     func validate() throws {
-        if source.repo == nil { throw ValidationError("diff needs --repo URL") }
         if source.ref != nil { throw ValidationError("diff takes --from and --to, not --ref") }
     }
 
@@ -45,8 +47,8 @@ struct DiffCommand: ParsableCommand {
         let pipeline = Pipeline.incremental()
         let base: Evaluation, head: Evaluation
         do {
-            base = pipeline.evaluate(try source.snapshot(ref: from))
-            head = pipeline.evaluate(try source.snapshot(ref: to))
+            base = pipeline.evaluate(try source.snapshot(revision: from))
+            head = pipeline.evaluate(try source.snapshot(revision: to))
         } catch {
             Terminal.printError("error: \(error)")
             throw ExitCode(1)
