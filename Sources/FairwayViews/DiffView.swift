@@ -76,6 +76,9 @@ public struct GPUChange: Sendable, Hashable {
 }
 
 public enum DiffView {
+    /// The heading of the pull-request comment, also over the comment for a head that does not validate.
+    public static let title = "Fairway: desired-state changes"
+
     public static func text(_ diff: DesiredStateDiff, style: Style) -> String {
         var out = DiagnosticsView.text(diff.diagnostics, style: style)
         out += style.bold("Desired state from \(diff.from.prefix(12)) to \(diff.to.prefix(12))") + "\n\n"
@@ -123,11 +126,11 @@ public enum DiffView {
         return .object(JSONObject([("min", .int(Int64(band.min))), ("max", .int(Int64(band.max)))]))
     }
 
-    /// A pull-request comment: summary, per-tenant table, GPU changes, and every object change in a
-    /// collapsible section.
+    /// A pull-request comment: summary, per-tenant table, GPU changes, every diagnostic in a table
+    /// (root causes first), and every object change in a collapsible section.
     public static func markdown(_ diff: DesiredStateDiff) -> String {
         let counts = diff.plan.counts
-        var out = "## Fairway: desired-state changes\n\n"
+        var out = "## \(title)\n\n"
         out += "`\(diff.from.prefix(12))` → `\(diff.to.prefix(12))`: **\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete**"
         for part in PlanView.targetSummary(diff.plan) { out += "; \(part)" }
         out += "\n\n"
@@ -138,9 +141,7 @@ public enum DiffView {
             out += "\n"
         }
         if !diff.diagnostics.isEmpty {
-            out += "### Warnings\n\n"
-            for d in diff.diagnostics { out += "- `\(d.location.map { "\($0)" } ?? "-")` \(d.code): \(d.message)\n" }
-            out += "\n"
+            out += "### Diagnostics\n\n" + DiagnosticsView.markdownTable(diff.diagnostics)
         }
         if diff.plan.hasChanges {
             let total = counts.total + (diff.plan.nodeGroups?.count ?? 0) + (diff.plan.releases?.count ?? 0)

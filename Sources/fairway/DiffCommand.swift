@@ -16,7 +16,8 @@ struct DiffCommand: ParsableCommand {
             class. The revisions come from --repo URL (fetched into the cache) or from the local clone at PATH \
             (default: the current directory), and are named as git names them: branches and tags (main, \
             origin/main, v1.2), full or short SHAs, HEAD, refs/pull/7/head. Exit codes: 0 success, 1 error (the --to revision is \
-            invalid, a fetch failed); with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+            invalid, a fetch failed; --output markdown still writes a comment saying why, with every diagnostic); \
+            with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
             """
     )
 
@@ -51,14 +52,19 @@ struct DiffCommand: ParsableCommand {
             head = pipeline.evaluate(try source.snapshot(revision: to))
         } catch {
             Terminal.printError("error: \(error)")
+            // The pull request still gets a comment saying why there is no preview.
+            if output == .markdown { print(DiagnosticsView.unreadableMarkdown(title: DiffView.title, error: "\(error)"), terminator: "") }
             throw ExitCode(1)
         }
         guard let desired = head.desired else {
-            if output == .github {
-                print(GitHubAnnotations.render(head.diagnostics), terminator: "")
-                throw ExitCode(1)
+            switch output {
+            case .github: print(GitHubAnnotations.render(head.diagnostics), terminator: "")
+            case .markdown:
+                print(DiagnosticsView.invalidMarkdown(title: DiffView.title, revision: head.snapshot.revision,
+                                                      diagnostics: head.diagnostics), terminator: "")
+            case .text, .json: try Run.failInvalid(head, output: output == .json ? .json : .text)
             }
-            try Run.failInvalid(head, output: output == .json ? .json : .text)
+            throw ExitCode(1)
         }
         var diagnostics = head.diagnostics
         if base.desired == nil {
