@@ -17,7 +17,8 @@ struct DiffCommand: ParsableCommand {
             (default: the current directory), and are named as git names them: branches and tags (main, \
             origin/main, v1.2), full or short SHAs, HEAD, refs/pull/7/head. Exit codes: 0 success, 1 error (the --to revision is \
             invalid, a fetch failed; --output markdown still writes a comment saying why, with every diagnostic); \
-            with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+            with --detailed-exitcode: 0 no changes, 2 changes, 1 error. With spec.reconcile.prune false at --to, \
+            objects gone from Git are listed as left behind, not as deletions.
             """
     )
 
@@ -71,7 +72,10 @@ struct DiffCommand: ParsableCommand {
             diagnostics.append(.warning("base-invalid", "the --from revision \(from) does not validate; every object of --to is shown as new",
                                         at: nil))
         }
-        let plan = Differ.between(base: base.desired, head: desired)
+        // With the head's spec.reconcile.prune: pruning turned off shows what is left behind instead of
+        // deletions the agent would not make.
+        let plan = Differ.between(base: base.desired, head: desired,
+                                  prune: head.platform.cluster?.spec.reconcile?.prune ?? true)
         let diff = DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
                                     gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes),
                                     diagnostics: diagnostics)

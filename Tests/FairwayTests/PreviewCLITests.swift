@@ -2,9 +2,33 @@ import Foundation
 import Testing
 import FairwayCore
 
-/// What the pull-request preview shows when something is wrong: an invalid head's Markdown comment,
-/// and root causes first. Through the built binary, on copies of the template.
+/// What the pull-request preview and the plans show when something is wrong or left out: an invalid
+/// head's Markdown comment, root causes first, and objects `prune: false` leaves behind. Through the
+/// built binary, on copies of the template.
 @Suite(.serialized) struct PreviewCLITests {
+    /// The template without tenant `students` (its file, its RayCluster and its policy shares).
+    static func withoutStudents(_ repo: TestRepo) throws -> TestRepo {
+        var repo = repo
+        repo.files["tenants/students.yaml"] = nil
+        repo.files["ray/students/ray-intro.yaml"] = nil
+        try repo.replace("policies/default.yaml", """
+                    students:
+                      guaranteed: 14
+                      weight: 2                # coursework gets the spare slices first
+                      borrowingLimit: 2        # ray-intro peak 4 <= 14 + 2
+                      lendingLimit: 4          # keep 10 slices ready for the start of a lab session
+
+            """, with: "")
+        try repo.replace("policies/default.yaml", """
+                    students:
+                      guaranteed: 20
+                      borrowingLimit: 8
+                      lendingLimit: 10
+
+            """, with: "")
+        return repo
+    }
+
     /// A fixture whose main is `base`, with `head` pushed as refs/pull/1/head.
     static func fixture(base: TestRepo, head: TestRepo) throws -> GitFixture {
         let fixture = try GitFixture()
@@ -76,5 +100,42 @@ import FairwayCore
         #expect(diagnostics.first?["cause"] == .null)
         #expect(diagnostics.last?["cause"] == ["code": "guarantees-exceed-capacity", "path": "policies/default.yaml",
                                                "line": .int(Int64(policyLine)), "column": 5])
+    }
+
+    static let leftBehind = "Left behind: 18 objects would have been pruned and are kept"
+
+    /// `reconcile.prune: false`, then a tenant removed: the diff and the plan against the local state
+    /// list the 18 objects left behind instead of saying nothing (or showing deletions that would not happen).
+    @Test func pruneOffListsWhatIsLeftBehind() throws {
+        var base = try TestRepo.template()
+        try base.replace("cluster.yaml", "    prune: true ", with: "    prune: false")
+        let head = try Self.withoutStudents(base)
+        let fixture = try Self.fixture(base: base, head: head)
+        defer { fixture.remove() }
+
+        let text = try diff(fixture, "text").stdout
+        #expect(text.contains(Self.leftBehind), "\(text)")
+        #expect(text.contains("  ! ClusterQueue/students-a10g-shared (still holds its nominal quota in its cohort)\n"))
+        #expect(!text.contains("- Namespace/students"))
+        #expect(try diff(fixture, "markdown").stdout.contains("> [!WARNING]\n> \(Self.leftBehind)."))
+        let json = try JSONReader.parse(try diff(fixture, "json").stdout)
+        #expect(json["summary"]?["delete"] == 0)
+        #expect(json["orphaned"]?.arrayValue?.count == 18)
+        #expect(json["orphaned"]?.arrayValue?.first == ["apiVersion": "v1", "kind": "Namespace", "namespace": .null, "name": "students"])
+
+        let state = fixture.root.appendingPathComponent("state").path
+        let baseDir = try base.write(to: fixture.root.appendingPathComponent("base"))
+        let apply = try CLIRun.fairway(["apply", baseDir.path, "--state", state, "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let headDir = try head.write(to: fixture.root.appendingPathComponent("head"))
+        let plan = try CLIRun.fairway(["plan", headDir.path, "--state", state])
+        #expect(plan.stdout.contains(Self.leftBehind), "\(plan.stdout)")
+        let markdown = try CLIRun.fairway(["plan", headDir.path, "--state", state, "--output", "markdown"]).stdout
+        #expect(markdown.contains("> [!WARNING]\n> \(Self.leftBehind)."))
+        #expect(markdown.contains("- `ClusterQueue/students-h100-mig` (still holds its nominal quota in its cohort)\n"))
+        let planJSON = try JSONReader.parse(try CLIRun.fairway(["plan", headDir.path, "--state", state, "--output", "json"]).stdout)
+        #expect(planJSON["orphaned"]?.arrayValue?.count == 18)
+        let github = try CLIRun.fairway(["plan", headDir.path, "--state", state, "--output", "github"]).stdout
+        #expect(github.contains("::warning title=fairway left behind::18 objects would have been pruned and are kept (spec.reconcile.prune is false)\n"))
     }
 }
