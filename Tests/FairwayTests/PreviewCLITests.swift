@@ -3,8 +3,8 @@ import Testing
 import FairwayCore
 
 /// What the pull-request preview and the plans show when something is wrong or left out: an invalid
-/// head's Markdown comment, root causes first, and objects `prune: false` leaves behind. Through the
-/// built binary, on copies of the template.
+/// head's Markdown comment, root causes first, objects `prune: false` leaves behind, and the apply
+/// prompt after the whole plan. Through the built binary, on copies of the template.
 @Suite(.serialized) struct PreviewCLITests {
     /// The template without tenant `students` (its file, its RayCluster and its policy shares).
     static func withoutStudents(_ repo: TestRepo) throws -> TestRepo {
@@ -137,5 +137,35 @@ import FairwayCore
         #expect(planJSON["orphaned"]?.arrayValue?.count == 18)
         let github = try CLIRun.fairway(["plan", headDir.path, "--state", state, "--output", "github"]).stdout
         #expect(github.contains("::warning title=fairway left behind::18 objects would have been pruned and are kept (spec.reconcile.prune is false)\n"))
+    }
+
+    /// `fairway apply | tee log`: standard output is a pipe, and the prompt (on standard error) comes
+    /// after the whole plan, totals included, not in the middle of it. Both streams share one pipe
+    /// here, so the order they were written in is the order read.
+    @Test func thePromptComesAfterTheWholePlan() throws {
+        let repo = try TestRepo.template().write()
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let process = Process()
+        process.executableURL = RepoPaths.fairwayBinary
+        process.arguments = ["apply", repo.path, "--state", repo.appendingPathComponent(".state").path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let output = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data("yes\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        // The plan's last lines are its totals (objects, node groups, Helm releases).
+        let totals = try #require(text.range(of: "\nPlan: ", options: .backwards), "\(text)")
+        let prompt = try #require(text.range(of: "? Only 'yes' is accepted."))
+        #expect(text.contains("\nPlan: 134 to create, 0 to update, 0 to delete"))
+        #expect(totals.upperBound <= prompt.lowerBound, "the prompt came before the plan's totals:\n\(text)")
+        #expect(text.contains("Apply complete. 139 change(s) applied (revision local).\n"), "\(text)")
     }
 }
