@@ -20,11 +20,11 @@ extension DesiredState {
 
 extension Differ {
     /// The plan from `base` (nil when the base revision does not validate: everything is new) to
-    /// `head`. Anything `head` no longer declares is a deletion here, whatever `reconcile.prune`
-    /// says: this is the change to the desired state, not to a cluster.
-    public static func between(base: DesiredState?, head: DesiredState) -> Plan {
+    /// `head`. An object `head` no longer declares is a deletion, or, with `prune` false (the head's
+    /// `spec.reconcile.prune`), listed in `orphaned` as left behind: the agent would not delete it.
+    public static func between(base: DesiredState?, head: DesiredState, prune: Bool = true) -> Plan {
         let live = base?.asLive ?? LiveSnapshot(serial: 0, objects: [], nodeGroups: [:], releases: [])
-        let options = DiffOptions(prune: true, maxDeletions: nil)
+        let options = DiffOptions(prune: prune, maxDeletions: nil)
         var plan = Differ.plan(desired: head.manifests, tenants: head.tenants, live: live.objects, liveSerial: 0,
                                revision: head.revision, options: options)
         Differ.addTargets(to: &plan, desiredNodeGroups: head.nodeGroups, liveNodeGroups: live.nodeGroups,

@@ -43,12 +43,28 @@ public struct Diagnostic: Sendable, Hashable, Codable, Comparable, CustomStringC
         public var description: String { location.map { "\($0): \(message)" } ?? message }
     }
 
+    /// The root cause a diagnostic follows from: its code and where it was reported.
+    public struct Cause: Sendable, Hashable, Codable, CustomStringConvertible {
+        public var code: String
+        public var location: SourceLocation?
+
+        public init(code: String, at location: SourceLocation?) {
+            self.code = code
+            self.location = location
+        }
+
+        public var description: String { location.map { "\(code) at \($0)" } ?? code }
+    }
+
     public var severity: Severity
     public var code: String
     public var message: String
     public var location: SourceLocation?
     public var hint: String?
     public var notes: [Note]
+    /// Set on a consequence of another problem (a workload that can never be admitted because its
+    /// class is over-committed); nil for a root cause. Root causes sort first.
+    public var cause: Cause?
 
     public init(_ severity: Severity = .error, code: String, _ message: String, at location: SourceLocation?,
                 hint: String? = nil, notes: [Note] = []) {
@@ -72,6 +88,15 @@ public struct Diagnostic: Sendable, Hashable, Codable, Comparable, CustomStringC
         Diagnostic(.warning, code: code, message, at: location, hint: hint)
     }
 
+    /// This diagnostic as a consequence of `root`: it names the root cause, in `cause` and in a note
+    /// at the root's place.
+    public func following(_ root: Diagnostic) -> Diagnostic {
+        var copy = self
+        copy.cause = Cause(code: root.code, at: root.location)
+        copy.notes.insert(Note("follows from \(root.code): \(root.message)", at: root.location), at: 0)
+        return copy
+    }
+
     /// The compiler-style line, without colour, and the hint on its own line when there is one.
     public var description: String {
         var text = ""
@@ -82,8 +107,10 @@ public struct Diagnostic: Sendable, Hashable, Codable, Comparable, CustomStringC
         return text
     }
 
-    /// Sorted by file, line, column, then code, so output is stable.
+    /// Root causes before their consequences, then by file, line, column and code, so output is
+    /// stable and the problem to fix comes first.
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+        if (a.cause == nil) != (b.cause == nil) { return a.cause == nil }
         switch (a.location, b.location) {
         case let (l?, r?) where l != r: return l < r
         case (nil, .some): return true

@@ -94,8 +94,10 @@ public enum Fairness {
             if problems.hasErrors {
                 // The arithmetic found a conflict; Z3 names the smallest set of statements behind it and
                 // the nearest fixes. Should Z3 not decide in time, the arithmetic diagnostics stand.
+                let arithmetic = problems
                 let model = ClassModel.build(className: className, platform: platform, policy: policy)
                 if let explained = PolicyExplainer.explain(model, capacity: c), explained.hasErrors { problems = explained }
+                problems = RootCauses.overCommitmentFirst(problems, arithmetic: arithmetic, model: model, capacity: c)
             }
             diagnostics += problems
             let targets = problems.hasErrors

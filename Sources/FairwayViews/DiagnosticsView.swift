@@ -1,6 +1,6 @@
 import FairwayCore
 
-/// Diagnostics as compiler-style text or as JSON.
+/// Diagnostics as compiler-style text or as JSON (Markdown in DiagnosticsView+Markdown).
 public enum DiagnosticsView {
     public static func text(_ diagnostics: [Diagnostic], style: Style) -> String {
         var out = ""
@@ -37,6 +37,14 @@ public enum DiagnosticsView {
                 "column": note.location.map { .int(Int64($0.column)) } ?? .null,
             ]
         })
+        o["cause"] = d.cause.map { cause in
+            [
+                "code": .string(cause.code),
+                "path": cause.location.map { .string($0.path) } ?? .null,
+                "line": cause.location.map { .int(Int64($0.line)) } ?? .null,
+                "column": cause.location.map { .int(Int64($0.column)) } ?? .null,
+            ]
+        } ?? .null
         return .object(o)
     }
 

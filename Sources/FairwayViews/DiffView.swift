@@ -76,6 +76,9 @@ public struct GPUChange: Sendable, Hashable {
 }
 
 public enum DiffView {
+    /// The heading of the pull-request comment, also over the comment for a head that does not validate.
+    public static let title = "Fairway: desired-state changes"
+
     public static func text(_ diff: DesiredStateDiff, style: Style) -> String {
         var out = DiagnosticsView.text(diff.diagnostics, style: style)
         out += style.bold("Desired state from \(diff.from.prefix(12)) to \(diff.to.prefix(12))") + "\n\n"
@@ -85,6 +88,7 @@ public enum DiffView {
         } else {
             out += style.green("No changes to the desired state.") + "\n\n"
         }
+        out += PlanView.leftBehindText(diff.plan, style: style)
         if !diff.gpuChanges.isEmpty {
             out += style.bold("GPU allocation changes") + "\n"
             for change in diff.gpuChanges { out += "  \(change.summary)\n" }
@@ -100,7 +104,6 @@ public enum DiffView {
         plan["gpu"] = nil
         plan["canApply"] = nil
         plan["refusals"] = nil
-        plan["orphaned"] = nil
         plan["revision"] = nil
         var o = JSONObject([("formatVersion", 1), ("from", .string(diff.from)), ("to", .string(diff.to))])
         for member in plan.members where member.key != "formatVersion" { o[member.key] = member.value }
@@ -123,11 +126,11 @@ public enum DiffView {
         return .object(JSONObject([("min", .int(Int64(band.min))), ("max", .int(Int64(band.max)))]))
     }
 
-    /// A pull-request comment: summary, per-tenant table, GPU changes, and every object change in a
-    /// collapsible section.
+    /// A pull-request comment: summary, per-tenant table, GPU changes, objects left behind, every
+    /// diagnostic in a table (root causes first), and every object change in a collapsible section.
     public static func markdown(_ diff: DesiredStateDiff) -> String {
         let counts = diff.plan.counts
-        var out = "## Fairway: desired-state changes\n\n"
+        var out = "## \(title)\n\n"
         out += "`\(diff.from.prefix(12))` → `\(diff.to.prefix(12))`: **\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete**"
         for part in PlanView.targetSummary(diff.plan) { out += "; \(part)" }
         out += "\n\n"
@@ -137,10 +140,9 @@ public enum DiffView {
             for change in diff.gpuChanges { out += "- \(change.summary)\n" }
             out += "\n"
         }
+        out += PlanView.leftBehindMarkdown(diff.plan)
         if !diff.diagnostics.isEmpty {
-            out += "### Warnings\n\n"
-            for d in diff.diagnostics { out += "- `\(d.location.map { "\($0)" } ?? "-")` \(d.code): \(d.message)\n" }
-            out += "\n"
+            out += "### Diagnostics\n\n" + DiagnosticsView.markdownTable(diff.diagnostics)
         }
         if diff.plan.hasChanges {
             let total = counts.total + (diff.plan.nodeGroups?.count ?? 0) + (diff.plan.releases?.count ?? 0)
@@ -152,10 +154,12 @@ public enum DiffView {
         return out
     }
 
-    /// GitHub workflow annotations for the diagnostics, and a notice with the totals.
+    /// GitHub workflow annotations for the diagnostics, a warning for objects left behind, and a
+    /// notice with the totals.
     public static func github(_ diff: DesiredStateDiff) -> String {
-        GitHubAnnotations.render(diff.diagnostics)
-            + GitHubAnnotations.notice("desired state \(diff.from.prefix(12)) -> \(diff.to.prefix(12)): "
-                + ([PlanView.summary(diff.plan.counts)] + PlanView.targetSummary(diff.plan)).joined(separator: "; "))
+        var out = GitHubAnnotations.render(diff.diagnostics)
+        out += PlanView.leftBehindAnnotation(diff.plan)
+        return out + GitHubAnnotations.notice("desired state \(diff.from.prefix(12)) -> \(diff.to.prefix(12)): "
+            + ([PlanView.summary(diff.plan.counts)] + PlanView.targetSummary(diff.plan)).joined(separator: "; "))
     }
 }

@@ -138,6 +138,7 @@ extension PlanView {
         for part in targetSummary(plan) { out += "; \(part)" }
         out += "; \(plan.unchanged) unchanged.\n\n"
         for refusal in plan.refusals { out += "> [!CAUTION]\n> Refused: \(refusal)\n\n" }
+        out += leftBehindMarkdown(plan)
         out += markdownTenantTable(plan)
         if !plan.gpu.isEmpty {
             out += "### GPU guarantees\n\n"
@@ -177,6 +178,7 @@ extension PlanView {
     public static func github(_ plan: Plan, target: String) -> String {
         var out = ""
         for refusal in plan.refusals { out += "::error title=fairway plan refused::\(GitHubAnnotations.escapeData(refusal))\n" }
+        out += leftBehindAnnotation(plan)
         let parts = [summary(plan.counts)] + targetSummary(plan)
         out += GitHubAnnotations.notice("plan for \(target) at \(plan.revision.prefix(12)): " + parts.joined(separator: "; "))
         return out

@@ -13,11 +13,7 @@ public enum PlanView {
         } else {
             out += style.green("No changes.") + " The live state matches revision \(plan.revision).\n\n"
         }
-        if !plan.orphaned.isEmpty {
-            out += style.yellow("Kept because pruning is off") + " (owned, no longer in Git):\n"
-            for key in plan.orphaned { out += "  \(key)\n" }
-            out += "\n"
-        }
+        out += leftBehindText(plan, style: style)
         out += FairnessView.text(gpu, style: style)
         if !gpu.isEmpty { out += "\n" }
         let byTenant = plan.countsByTenant

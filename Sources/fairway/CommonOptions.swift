@@ -1,6 +1,6 @@
 import ArgumentParser
 #if canImport(Glibc)
-import Glibc
+@preconcurrency import Glibc  // `stdout`, a C global
 #endif
 
 /// How results are printed.
@@ -65,8 +65,13 @@ enum Terminal {
         writeError(line)
     }
 
-    /// Writes text to standard error as it is.
-    static func writeError(_ text: String) {
+    /// Writes text to standard error as it is. Standard output is flushed first (only it: flushing
+    /// every stream would wait on any other stream's lock): it is block-buffered when it is a pipe or
+    /// a file (`fairway apply | tee log`), and what was printed to it (the whole plan) must come out
+    /// before the prompt, progress or error that follows it. Log lines, which never follow output
+    /// of their own, pass `flushingOutput: false`.
+    static func writeError(_ text: String, flushingOutput: Bool = true) {
+        if flushingOutput { fflush(stdout) }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {

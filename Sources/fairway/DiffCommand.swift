@@ -12,8 +12,13 @@ struct DiffCommand: ParsableCommand {
         abstract: "Show how the desired state changes between two revisions of the platform repository.",
         discussion: """
             Renders both revisions and compares them: objects added, changed (field by field) and removed, Helm \
-            releases (chart, version and values) and EKS node groups, and GPU allocation changes per tenant and class. Exit codes: 0 success, 1 error (the --to revision is \
-            invalid, a fetch failed); with --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+            releases (chart, version and values) and EKS node groups, and GPU allocation changes per tenant and \
+            class. The revisions come from --repo URL (fetched into the cache) or from the local clone at PATH \
+            (default: the current directory), and are named as git names them: branches and tags (main, \
+            origin/main, v1.2), full or short SHAs, HEAD, refs/pull/7/head. Exit codes: 0 success, 1 error (the --to revision is \
+            invalid, a fetch failed; --output markdown still writes a comment saying why, with every diagnostic); \
+            with --detailed-exitcode: 0 no changes, 2 changes, 1 error. With spec.reconcile.prune false at --to, \
+            objects gone from Git are listed as left behind, not as deletions.
             """
     )
 
@@ -23,7 +28,7 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: .long, help: "Base revision (for a pull request: its target branch).")
+    @Option(name: .long, help: "Base revision (for a pull request: its target branch, e.g. origin/main).")
     var from: String
 
     @Option(name: .long, help: "Head revision (for a pull request: refs/pull/N/head or its commit).")
@@ -36,7 +41,6 @@ struct DiffCommand: ParsableCommand {
     var detailedExitcode = false
 
     func validate() throws {
-        if source.repo == nil { throw ValidationError("diff needs --repo URL") }
         if source.ref != nil { throw ValidationError("diff takes --from and --to, not --ref") }
     }
 
@@ -45,25 +49,33 @@ struct DiffCommand: ParsableCommand {
         let pipeline = Pipeline.incremental()
         let base: Evaluation, head: Evaluation
         do {
-            base = pipeline.evaluate(try source.snapshot(ref: from))
-            head = pipeline.evaluate(try source.snapshot(ref: to))
+            base = pipeline.evaluate(try source.snapshot(revision: from))
+            head = pipeline.evaluate(try source.snapshot(revision: to))
         } catch {
             Terminal.printError("error: \(error)")
+            // The pull request still gets a comment saying why there is no preview.
+            if output == .markdown { print(DiagnosticsView.unreadableMarkdown(title: DiffView.title, error: "\(error)"), terminator: "") }
             throw ExitCode(1)
         }
         guard let desired = head.desired else {
-            if output == .github {
-                print(GitHubAnnotations.render(head.diagnostics), terminator: "")
-                throw ExitCode(1)
+            switch output {
+            case .github: print(GitHubAnnotations.render(head.diagnostics), terminator: "")
+            case .markdown:
+                print(DiagnosticsView.invalidMarkdown(title: DiffView.title, revision: head.snapshot.revision,
+                                                      diagnostics: head.diagnostics), terminator: "")
+            case .text, .json: try Run.failInvalid(head, output: output == .json ? .json : .text)
             }
-            try Run.failInvalid(head, output: output == .json ? .json : .text)
+            throw ExitCode(1)
         }
         var diagnostics = head.diagnostics
         if base.desired == nil {
             diagnostics.append(.warning("base-invalid", "the --from revision \(from) does not validate; every object of --to is shown as new",
                                         at: nil))
         }
-        let plan = Differ.between(base: base.desired, head: desired)
+        // With the head's spec.reconcile.prune: pruning turned off shows what is left behind instead of
+        // deletions the agent would not make.
+        let plan = Differ.between(base: base.desired, head: desired,
+                                  prune: head.platform.cluster?.spec.reconcile?.prune ?? true)
         let diff = DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
                                     gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes),
                                     diagnostics: diagnostics)

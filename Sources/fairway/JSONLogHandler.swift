@@ -27,7 +27,7 @@ struct JSONLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for key in merged.keys.sorted() { object[key] = Self.json(merged[key]!) }
         let line = JSONWriter.string(.object(object)) + "\n"
-        Self.lock.withLock { Terminal.writeError(line) }
+        Self.lock.withLock { Terminal.writeError(line, flushingOutput: false) }
     }
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {

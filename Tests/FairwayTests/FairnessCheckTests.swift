@@ -50,6 +50,26 @@ import FairwaySource
         #expect(d.hint == "raise gpu-a100-training maxNodes to 3, or lower research.guaranteed in 'a100' to 10")
     }
 
+    /// Over-committing a100 (prod-inference 4 -> 8: 20 > 16) while research's RayJob is too big for it
+    /// used to report only `workload-never-admitted` on ray/research/qwen-finetune.yaml: Z3's first
+    /// conflict took research's guarantee, and the over-commitment went unreported.
+    @Test func overCommitmentIsReportedFirstAndItsConsequencesSaySo() throws {
+        var repo = try TestRepo.template()
+        try repo.replace("policies/default.yaml", "          guaranteed: 4", with: "          guaranteed: 8")
+        try repo.replace("ray/research/qwen-finetune.yaml", "      maxReplicas: 3", with: "      maxReplicas: 4")
+        let errors = evaluate(repo)
+        #expect(errors.map(\.code) == ["guarantees-exceed-capacity", "workload-never-admitted"], "\(errors)")
+        let root = try #require(errors.first)
+        #expect(root.message == "guarantees in class 'a100' add up to 20 but its capacity is 16")
+        #expect(root.location.map { "\($0.path):\($0.line)" } == (try site(repo, "policies/default.yaml", "    a100:")))
+        #expect(root.cause == nil)
+        #expect(root.hint?.contains("lower prod-inference.guaranteed in 'a100' to 4") == true, "\(root.hint ?? "")")
+        let consequence = try #require(errors.last)
+        #expect(consequence.location?.path == "ray/research/qwen-finetune.yaml")
+        #expect(consequence.cause == Diagnostic.Cause(code: "guarantees-exceed-capacity", at: root.location))
+        #expect(consequence.notes.first?.message == "follows from guarantees-exceed-capacity: \(root.message)")
+    }
+
     @Test func guaranteeAboveTheMaxShare() throws {
         var repo = try TestRepo.template()
         try repo.replace("policies/default.yaml", "          guaranteed: 10", with: "          guaranteed: 13")

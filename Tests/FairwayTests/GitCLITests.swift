@@ -65,4 +65,35 @@ import FairwayCore
         #expect(run.status == 1)
         #expect(run.stdout.contains("::error file=tenants/research.yaml,line=\(line),col=5,title=fairway unknown-field::unknown field `maxWorkerReplica` in `spec.ray`%0Ahint: did you mean `maxWorkerReplicas`?"))
     }
+
+    /// The README's CI step (`--from "origin/$BASE" --to HEAD`), a short SHA, a misspelt ref, and
+    /// `fairway diff PATH` on a local clone with a commit not pushed anywhere.
+    @Test func diffTakesRefsAsPeopleTypeThemAndALocalClone() throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        let cache = fixture.root.appendingPathComponent("cli-cache").path
+        let research = fixture.work.appendingPathComponent("tenants/research.yaml")
+        try Data(try String(contentsOf: research, encoding: .utf8)
+            .replacingOccurrences(of: "requests.cpu: \"256\"", with: "requests.cpu: \"300\"").utf8).write(to: research)
+        let head = try fixture.commitAll("raise cpu")
+        try fixture.push("HEAD:refs/heads/feature")
+        let remote = try CLIRun.fairway(["diff", "--repo", fixture.url, "--cache", cache, "--from", "origin/main",
+                                         "--to", String(head.prefix(9)), "--detailed-exitcode"])
+        #expect(remote.status == 2, "\(remote.stderr)")
+        #expect(remote.stdout.contains("~ spec.hard[\"requests.cpu\"]: \"256\" -> \"300\""))
+        let misspelt = try CLIRun.fairway(["diff", "--repo", fixture.url, "--cache", cache, "--from", "mian", "--to", "feature"])
+        #expect(misspelt.status == 1)
+        #expect(misspelt.stderr.contains("error: the repository has no ref or commit 'mian'; did you mean 'main'? [git-unknown-ref]"))
+
+        try GitCLI.run(["remote", "add", "origin", fixture.bare.path], in: fixture.work)
+        try GitCLI.run(["fetch", "-q", "origin"], in: fixture.work)
+        let local = try CLIRun.fairway(["diff", fixture.work.path, "--from", "origin/main", "--to", "HEAD", "--output", "json"])
+        #expect(local.status == 0, "\(local.stderr)")
+        let json = try JSONReader.parse(local.stdout)
+        #expect(json["to"] == .string(head))
+        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 132])
+        let notARepository = try CLIRun.fairway(["diff", fixture.root.path, "--from", "main", "--to", "HEAD"])
+        #expect(notARepository.status == 1)
+        #expect(notARepository.stderr.contains("is not a Git repository"))
+    }
 }

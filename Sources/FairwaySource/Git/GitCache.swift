@@ -7,7 +7,7 @@ import Foundation
 public struct GitFetchOutcome: Sendable {
     /// The repository URL without credentials.
     public let url: String
-    /// The ref as asked (`main`, `refs/pull/7/head`, a SHA), or `HEAD`.
+    /// The ref as asked (`main`, `origin/main`, `v1.2`, `refs/pull/7/head`, a full or short SHA), or `HEAD`.
     public let ref: String
     public let commit: String
     /// The commit this ref had at the previous fetch, if any.
@@ -129,7 +129,9 @@ public struct GitCache: Sendable {
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         GitCallbacks.install(&options.callbacks, context: context)
         var refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
-        if ref.hasPrefix("refs/") && !ref.hasPrefix("refs/heads/") && !ref.hasPrefix("refs/tags/") {
+        // Other refs the remote has (refs/pull/7/head) are fetched by name; remote-tracking names
+        // (refs/remotes/origin/main) are the remote's branches, fetched above.
+        if ref.hasPrefix("refs/") && !["refs/heads/", "refs/tags/", "refs/remotes/"].contains(where: ref.hasPrefix) {
             refspecs.append("+\(ref):\(ref)")
         }
         result = try withExtendedLifetime(context) { () throws(GitError) -> Int32 in

@@ -6,7 +6,13 @@ import Foundation
 final class GitRepository {
     let pointer: OpaquePointer
 
-    private init(pointer: OpaquePointer) { self.pointer = pointer }
+    /// How the repository's refs are laid out, which decides what `origin/main` means in it.
+    let layout: GitRefLayout
+
+    private init(pointer: OpaquePointer, layout: GitRefLayout) {
+        self.pointer = pointer
+        self.layout = layout
+    }
 
     /// Opens the bare repository at `path` (creating it when `create` is true and nothing is there).
     static func withRepository<T>(at path: String, create: Bool = false,
@@ -21,35 +27,20 @@ final class GitRepository {
             throw GitError.last("cannot open the repository cache at \(path)", result: result, fallback: .corrupt)
         }
         defer { git_repository_free(pointer) }
-        return try body(GitRepository(pointer: pointer))
+        return try body(GitRepository(pointer: pointer, layout: .mirror))
     }
 
-    /// The commit a revision names (branch, tag, full or short SHA, `refs/pull/N/head`, `HEAD`).
-    /// When the remote's HEAD names no branch, `HEAD` falls back to `main`, then `master`.
-    func resolveCommit(_ revision: String) throws(GitError) -> git_oid {
-        do {
-            return try resolveExactly(revision)
-        } catch {
-            guard revision == "HEAD" else { throw error }
-            if let main = try? resolveExactly("refs/heads/main") { return main }
-            if let master = try? resolveExactly("refs/heads/master") { return master }
-            throw error
+    /// Opens the clone whose top directory (or bare repository) is `path`, without searching parent
+    /// directories: the platform files are read from the root of its commits' trees.
+    static func withClone<T>(at path: String, _ body: (GitRepository) throws(GitError) -> T) throws(GitError) -> T {
+        GitLibrary.ensureInitialised()
+        var pointer: OpaquePointer?
+        let result = git_repository_open_ext(&pointer, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+        guard result == 0, let pointer else {
+            throw GitError(.notFound, "\(path) is not a Git repository (give the top directory of a clone, or --repo URL)")
         }
-    }
-
-    private func resolveExactly(_ revision: String) throws(GitError) -> git_oid {
-        var object: OpaquePointer?
-        let found = git_revparse_single(&object, pointer, revision)
-        guard found == 0, let object else {
-            throw GitError(.unknownRef, "the repository has no ref or commit '\(revision)'")
-        }
-        defer { git_object_free(object) }
-        var commit: OpaquePointer?
-        guard git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0, let commit else {
-            throw GitError(.unknownRef, "'\(revision)' does not name a commit")
-        }
-        defer { git_object_free(commit) }
-        return git_object_id(commit).pointee
+        defer { git_repository_free(pointer) }
+        return try body(GitRepository(pointer: pointer, layout: .clone))
     }
 
     /// True when `descendant` has `ancestor` in its history (a fast-forward from `ancestor`).
