@@ -31,14 +31,7 @@ public enum GPUCapacity {
 
     /// The catalogue entries a pool may launch: its types, or its families crossed with its sizes.
     public static func instanceTypes(of pool: NodePoolSpec) -> [GPUInstanceType] {
-        if let types = pool.instances.types { return types.compactMap(GPUCatalog.instanceType) }
-        let families = Set(pool.instances.families ?? [])
-        let sizes = pool.instances.sizes.map(Set.init)
-        return GPUCatalog.instanceTypes.values.filter { type in
-            guard families.contains(type.family) else { return false }
-            let size = type.name.split(separator: ".").dropFirst().joined(separator: ".")
-            return sizes?.contains(size) ?? true
-        }.sorted { $0.name < $1.name }
+        GPUCatalog.instanceTypes(of: pool)
     }
 
     /// The unit each class's capacity counts: whole GPUs, time slices, or devices of one MIG profile

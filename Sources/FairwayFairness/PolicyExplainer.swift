@@ -23,20 +23,20 @@ enum PolicyExplainer {
             for _ in 0..<maxConflicts {
                 let (outcome, core) = z.check(rules: rules, facts: active.map { facts[$0] })
                 switch outcome {
-                case .sat: return diagnostics
-                case .unknown: return diagnostics.isEmpty ? nil : diagnostics
+                case .sat: return merged(diagnostics)
+                case .unknown: return diagnostics.isEmpty ? nil : merged(diagnostics)
                 case .unsat: break
                 }
                 var conflict = core.map { active[$0] }
                 if conflict.count <= minimizeLimit {
                     conflict = minimize(conflict, rules: rules, facts: facts, z: z)
                 }
-                guard !conflict.isEmpty else { return diagnostics.isEmpty ? nil : diagnostics }
+                guard !conflict.isEmpty else { return diagnostics.isEmpty ? nil : merged(diagnostics) }
                 let fixes = suggestFixes(conflict, active: active, model: model, rules: rules, facts: facts, z: z)
                 diagnostics.append(describe(conflict, fixes: fixes, model: model, capacity: capacity))
                 active.removeAll { conflict.contains($0) }
             }
-            return diagnostics
+            return merged(diagnostics)
         }
     }
 

@@ -24,7 +24,9 @@ struct DocumentReader {
         } catch {
             return (nil, [.error(error.code.rawValue, error.message, at: at(error.mark), hint: error.hint)])
         }
-        var diagnostics = stream.problems.map {
+        // Tags are refused: a tag that changes a value's meaning (`!!binary`, CloudFormation's `!Ref`)
+        // would otherwise be dropped without a word and the bare text used.
+        var diagnostics = (stream.problems + stream.tags).map {
             Diagnostic.error($0.code.rawValue, $0.message, at: at($0.mark), hint: $0.hint)
         }
         guard let root = stream.documents.first else {
@@ -46,8 +48,8 @@ struct DocumentReader {
         let envelope = ["apiVersion", "kind", "metadata", "spec"]
         for pair in pairs {
             guard let key = pair.key.scalar, !envelope.contains(key) else { continue }
-            diagnostics.append(.error("unknown-field", "unknown top-level field `\(key)`", at: at(pair.key.mark),
-                                      hint: Suggest.nearest(to: key, in: envelope).map { "did you mean `\($0)`?" }
+            diagnostics.append(.error("unknown-field", "unknown top-level field \(SchemaChecker.quoted(key))", at: at(pair.key.mark),
+                                      hint: Suggest.nearest(to: UnicodeNames.stripped(key), in: envelope).map { "did you mean `\($0)`?" }
                                           ?? "a document has apiVersion, kind, metadata and spec"))
         }
         let allowed = Kind.allowed(at: file.path)
@@ -100,8 +102,8 @@ struct DocumentReader {
         }
         for pair in metadataPairs {
             guard let key = pair.key.scalar, !["name", "labels", "annotations"].contains(key) else { continue }
-            diagnostics.append(.error("unknown-field", "unknown field `\(key)` in `metadata`", at: at(pair.key),
-                                      hint: Suggest.nearest(to: key, in: ["name", "labels", "annotations"])
+            diagnostics.append(.error("unknown-field", "unknown field \(SchemaChecker.quoted(key)) in `metadata`", at: at(pair.key),
+                                      hint: Suggest.nearest(to: UnicodeNames.stripped(key), in: ["name", "labels", "annotations"])
                                           .map { "did you mean `\($0)`?" }))
         }
         guard let nameNode = metadata["name"], let name = nameNode.scalar, !nameNode.isNull else {

@@ -41,8 +41,16 @@ public enum StringFormat: String, Sendable {
     case awsAccountId
     /// An Amazon Resource Name.
     case arn
-    /// A container image reference with a pinned tag or digest.
+    /// A container image reference with a pinned tag or digest (see `ImageReference`).
     case imageRef
+    /// A Kubernetes label value: empty, or up to 63 of `[-A-Za-z0-9_.]`, alphanumeric at both ends.
+    case labelValue
+    /// A Karpenter duration (`30m`, `1h30m`, `Never`; see `KarpenterDuration`).
+    case karpenterDuration
+    /// An EC2 subnet id (`subnet-` and 8 or 17 hex digits).
+    case subnetId
+    /// An IAM role ARN (`arn:aws:iam::<account>:role/<name>`).
+    case iamRoleArn
 
     /// The regular expression published in the JSON Schema for this format.
     public var pattern: String? {
@@ -52,6 +60,10 @@ public enum StringFormat: String, Sendable {
         case .labelKey: return "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
         case .awsAccountId: return "^[0-9]{12}$"
         case .arn: return "^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$"
+        case .labelValue: return "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$"
+        case .karpenterDuration: return KarpenterDuration.pattern
+        case .subnetId: return AWSIdentifiers.subnetPattern
+        case .iamRoleArn: return AWSIdentifiers.roleARNPattern
         }
     }
 }

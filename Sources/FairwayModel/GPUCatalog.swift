@@ -10,6 +10,18 @@ public enum GPUCatalog {
         migModels.first { $0.instanceTypes.contains(type) }
     }
 
+    /// The catalogue entries a pool may launch: its types, or its families crossed with its sizes.
+    public static func instanceTypes(of pool: NodePoolSpec) -> [GPUInstanceType] {
+        if let types = pool.instances.types { return types.compactMap(instanceType) }
+        let families = Set(pool.instances.families ?? [])
+        let sizes = pool.instances.sizes.map(Set.init)
+        return instanceTypes.values.filter { type in
+            guard families.contains(type.family) else { return false }
+            let size = type.name.split(separator: ".").dropFirst().joined(separator: ".")
+            return sizes?.contains(size) ?? true
+        }.sorted { $0.name < $1.name }
+    }
+
     /// The GPU models Karpenter names (`a10g`, `a100`, ...), for messages.
     public static var gpuModels: [String] { Array(Set(instanceTypes.values.map(\.gpuModel))).sorted() }
 }

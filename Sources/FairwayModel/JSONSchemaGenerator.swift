@@ -82,7 +82,7 @@ public enum JSONSchemaGenerator {
             return [
                 "oneOf": [
                     ["type": "integer", "minimum": 0],
-                    ["type": "string", "pattern": #"^[+-]?(\d+\.?\d*|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$"#],
+                    ["type": "string", "pattern": #"^\+?(\d+\.?\d*|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$"#],
                 ],
             ]
         case .duration:

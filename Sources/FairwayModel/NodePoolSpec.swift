@@ -53,8 +53,9 @@ public struct NodePoolSpec: Decodable, Sendable {
 
     public struct Disruption: Decodable, Sendable {
         public var consolidationPolicy: String?
-        public var consolidateAfter: GoDuration?
-        public var expireAfter: GoDuration?
+        /// Karpenter durations (`KarpenterDuration`), passed through as written: `Never` is one.
+        public var consolidateAfter: String?
+        public var expireAfter: String?
     }
 
     public var provisioner: Provisioner

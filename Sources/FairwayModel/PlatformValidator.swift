@@ -30,6 +30,7 @@ struct PlatformValidator {
         v.checkPolicies()
         v.checkReservedNamespaces()
         v.checkClusterQueueNames()
+        v.checkAPIRules()
         return v.diagnostics
     }
 

@@ -29,12 +29,12 @@ struct SchemaChecker {
             }
             guard let field = schema.field(named: key) else {
                 var hint: String?
-                if let near = Suggest.nearest(to: key, in: schema.fields.map(\.name)) {
+                if let near = Suggest.nearest(to: UnicodeNames.stripped(key), in: schema.fields.map(\.name)) {
                     hint = "did you mean `\(near)`?"
                 } else {
                     hint = "allowed fields: \(schema.fields.map(\.name).joined(separator: ", "))"
                 }
-                diagnostics.append(.error("unknown-field", "unknown field `\(key)` in `\(fieldPath)`",
+                diagnostics.append(.error("unknown-field", "unknown field \(Self.quoted(key)) in `\(fieldPath)`",
                                           at: location(pair.key), hint: hint))
                 continue
             }
@@ -116,11 +116,18 @@ struct SchemaChecker {
                 return
             }
         case .quantity:
-            guard let text = node.scalar, !node.isNull, Quantity(text) != nil else {
+            guard let text = node.scalar, !node.isNull, let quantity = Quantity(text) else {
                 if node.scalar == nil || node.isNull { return mismatch(node, "a quantity", fieldPath) }
                 diagnostics.append(.error("invalid-value", "`\(fieldPath)`: '\(node.scalar ?? "")' is not a quantity",
                                           at: location(node), hint: "write quantities as Kubernetes does: 8, 500m, 64Gi"))
                 return
+            }
+            // Every quantity Fairway writes (container requests and limits, ResourceQuota hard limits,
+            // volume sizes) must be non-negative: Kubernetes' ValidateNonnegativeQuantity and
+            // ValidateResourceQuantityValue refuse the object otherwise.
+            if quantity.nanos < 0 {
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(text); it must not be negative",
+                                          at: location(node), hint: "Kubernetes refuses negative resource quantities"))
             }
         case .duration:
             guard let text = node.scalar, !node.isNull, GoDuration(text) != nil else {
@@ -138,6 +145,14 @@ struct SchemaChecker {
                                           at: location(node), hint: hint))
             }
         }
+    }
+
+    /// A name in backquotes, with invisible characters written out and named: a key holding a
+    /// zero-width space must not read exactly like the field it was meant to be.
+    static func quoted(_ name: String) -> String {
+        let invisibles = UnicodeNames.invisibles(in: name)
+        guard !invisibles.isEmpty else { return "`\(name)`" }
+        return "`\(UnicodeNames.revealed(name))` (it contains the invisible character\(invisibles.count > 1 ? "s" : "") \(invisibles.joined(separator: ", ")))"
     }
 
     private mutating func mismatch(_ node: YAMLNode, _ expected: String, _ fieldPath: String) {
@@ -186,11 +201,16 @@ enum FormatCheck {
             let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
             return parts.count == 6 && parts[0] == "arn" && parts[1].hasPrefix("aws") ? nil : "is not an ARN"
         case .imageRef:
-            if text.contains("@sha256:") { return nil }
-            guard let colon = text.lastIndex(of: ":"), !text[colon...].contains("/") else {
-                return "has no tag; pin a version"
-            }
-            return text[text.index(after: colon)...] == "latest" ? "uses the `latest` tag; pin a version" : nil
+            return ImageReference.problem(text)
+        case .labelValue:
+            return KubernetesNames.isLabelValue(text)
+                ? nil : "is not a valid label value (at most 63 of letters, digits, '-', '_', '.', alphanumeric at both ends)"
+        case .karpenterDuration:
+            return KarpenterDuration.isValid(text) ? nil : "is not a Karpenter duration"
+        case .subnetId:
+            return AWSIdentifiers.isSubnetID(text) ? nil : "is not a subnet id (subnet- and 8 or 17 lowercase hex digits)"
+        case .iamRoleArn:
+            return AWSIdentifiers.roleARNProblem(text)
         }
     }
 
@@ -198,6 +218,8 @@ enum FormatCheck {
         switch format {
         case .imageRef: return "write a pinned tag such as `repo/image:1.2.3` or a digest"
         case .dnsLabel: return "use lowercase letters, digits and '-'"
+        case .karpenterDuration:
+            return "Karpenter takes whole numbers of s, m and h (90s, 15m, 1h30m) or Never; no fractions such as 1.5h"
         default: return nil
         }
     }

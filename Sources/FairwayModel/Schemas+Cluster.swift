@@ -14,8 +14,8 @@ extension KindSchemas {
         Field("eks", .object(ObjectSchema("The EKS cluster.", [
             Field("clusterName", .dnsLabel, required: true, "EKS cluster name."),
             Field("kubernetesVersion", .text, required: true, "Kubernetes minor version, quoted (`\"1.33\"`)."),
-            Field("nodeRoleArn", .string(.arn), required: true, "IAM role for managed node groups."),
-            Field("subnetIds", .list(.text, minItems: 1), required: true, "Private subnets for node groups."),
+            Field("nodeRoleArn", .string(.iamRoleArn), required: true, "IAM role for managed node groups."),
+            Field("subnetIds", .list(.string(.subnetId), minItems: 1), required: true, "Private subnets for node groups (`subnet-` and 8 or 17 hex digits)."),
             Field("karpenter", .object(ObjectSchema("Karpenter settings.", [
                 Field("nodeRole", .text, required: true, "IAM role name Karpenter nodes assume."),
                 Field("discoveryTag", .text, required: true,
@@ -49,7 +49,7 @@ extension KindSchemas {
         ])), "Helm releases Fairway manages."),
         Field("scheduling", .object(ObjectSchema("Scheduling settings.", [
             Field("priorityClasses", .list(.object(ObjectSchema("A PriorityClass and its Kueue twin.", [
-                Field("name", .dnsLabel, required: true, "Name."),
+                Field("name", .dnsLabel, required: true, "Name; not beginning `system-` (reserved by Kubernetes)."),
                 Field("value", .integer(min: -2_147_483_648, max: 1_000_000_000), required: true, "Priority."),
                 Field("default", .boolean, "The global default (at most one)."),
                 Field("description", .text, "What it is for."),

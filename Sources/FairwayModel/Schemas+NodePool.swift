@@ -18,7 +18,7 @@ extension KindSchemas {
             Field("capacityTypes", .list(.enumeration(["spot", "on-demand"]), minItems: 1),
                   "Capacity types; default on-demand."),
             Field("arch", .enumeration(["amd64", "arm64"]), "CPU architecture; default amd64."),
-            Field("zones", .list(.text, minItems: 1), "Availability zones."),
+            Field("zones", .list(.text, minItems: 1), "Availability zones of the cluster's region."),
         ])), required: true, "Instances."),
         Field("os", .object(ObjectSchema("Node image.", [
             Field("image", .enumeration(["al2023", "bottlerocket"]), required: true, "Image family."),
@@ -29,7 +29,8 @@ extension KindSchemas {
             Field("desiredNodes", .nodeCount, "Desired nodes (managed node groups)."),
             Field("maxNodes", .nodeCount, required: true, "Most nodes; sets the pool's GPU capacity."),
         ])), required: true, "Capacity."),
-        Field("labels", .map(.text, keyFormat: .labelKey), "Node labels."),
+        Field("labels", .map(.string(.labelValue), keyFormat: .labelKey),
+              "Node labels; not in Kubernetes' or Karpenter's own domains (`kubernetes.io`, `k8s.io`, `karpenter.sh`) but `node.kubernetes.io`."),
         Field("taints", .list(.object(ObjectSchema("A node taint.", [
             Field("key", .string(.labelKey), required: true, "Key."),
             Field("value", .text, "Value."),
@@ -37,8 +38,8 @@ extension KindSchemas {
         ]))), "Taints; GPU pools get `nvidia.com/gpu:NoSchedule` by default."),
         Field("disruption", .object(ObjectSchema("Karpenter disruption.", [
             Field("consolidationPolicy", .enumeration(["WhenEmpty", "WhenEmptyOrUnderutilized"]), "Policy."),
-            Field("consolidateAfter", .duration, "Wait before consolidating."),
-            Field("expireAfter", .duration, "Node lifetime."),
+            Field("consolidateAfter", .string(.karpenterDuration), "Wait before consolidating (`30s`, `10m`, `1h30m` or `Never`)."),
+            Field("expireAfter", .string(.karpenterDuration), "Node lifetime (`720h`, or `Never`); default 720h."),
         ])), "Disruption (Karpenter only)."),
         Field("weight", .integer(min: 1, max: 100), "Karpenter pool weight."),
     ])

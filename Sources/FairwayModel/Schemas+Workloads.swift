@@ -45,7 +45,8 @@ extension KindSchemas {
     static let rayJob = rayWorkload("A Ray job run to completion.", extra: [
         Field("job", .object(ObjectSchema("The job.", [
             Field("entrypoint", .text, required: true, "Command the job runs."),
-            Field("runtimeEnv", .any, "Ray runtime environment."),
+            Field("runtimeEnv", .map(.any),
+                  "Ray runtime environment: a mapping (`pip`, `env_vars`, `working_dir`, ...), as Ray's RuntimeEnv is a dict."),
             Field("activeDeadlineSeconds", .count, "Fail the job after this long."),
             Field("ttlSecondsAfterFinished", .count, "Delete the cluster this long after the job ends."),
         ])), required: true, "Job settings."),

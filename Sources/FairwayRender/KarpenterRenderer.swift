@@ -46,7 +46,7 @@ struct KarpenterRenderer {
         if !taints.isEmpty {
             template["taints"] = .array(taints.map(\.object))
         }
-        template["expireAfter"] = .string(spec.disruption?.expireAfter?.text ?? "720h")
+        template["expireAfter"] = .string(spec.disruption?.expireAfter ?? "720h")
         var body: JSONObject = [
             ("apiVersion", "karpenter.sh/v1"), ("kind", "NodePool"), ("metadata", meta.metadata(name: pool.name)),
         ]
@@ -54,7 +54,7 @@ struct KarpenterRenderer {
             ("template", ["metadata": ["labels": .object(labels)], "spec": .object(template)]),
             ("disruption", [
                 "consolidationPolicy": .string(spec.disruption?.consolidationPolicy ?? "WhenEmptyOrUnderutilized"),
-                "consolidateAfter": .string(spec.disruption?.consolidateAfter?.text ?? "0s"),
+                "consolidateAfter": .string(spec.disruption?.consolidateAfter ?? "0s"),
             ]),
         ]
         if spec.gpu != nil {

@@ -23,11 +23,13 @@ struct TreeBuilder {
     private(set) var documents: [YAMLNode] = []
     private(set) var documentMarks: [YAMLMark] = []
     private(set) var problems: [YAMLError] = []
+    private(set) var tags: [YAMLError] = []
 
     init(limits: YAMLLimits) { self.limits = limits }
 
     mutating func handle(_ event: yaml_event_t) throws(YAMLError) {
         let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        noteTag(of: event, at: mark)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             documentMarks.append(mark)
@@ -72,6 +74,22 @@ struct TreeBuilder {
         default:
             break
         }
+    }
+
+    /// Records an explicit tag: libyaml reports one only when the text carries it (`!!binary`, `!Ref`),
+    /// never for plain, untagged values.
+    private mutating func noteTag(of event: yaml_event_t, at mark: YAMLMark) {
+        let pointer: UnsafeMutablePointer<yaml_char_t>?
+        switch event.type {
+        case YAML_SCALAR_EVENT: pointer = event.data.scalar.tag
+        case YAML_SEQUENCE_START_EVENT: pointer = event.data.sequence_start.tag
+        case YAML_MAPPING_START_EVENT: pointer = event.data.mapping_start.tag
+        default: return
+        }
+        guard let tag = Self.string(pointer) else { return }
+        let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
+        tags.append(YAMLError(.tag, "YAML tag `\(shown)` is not supported", at: mark,
+                              hint: "remove the tag: values are plain YAML (quote a value to make it a string); tags such as !Ref belong to other tools"))
     }
 
     private mutating func push(_ frame: Frame) throws(YAMLError) {

@@ -9,6 +9,9 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooDeep = "nesting-too-deep"
         case tooLarge = "file-too-large"
         case unknownAnchor = "unknown-anchor"
+        case controlCharacter = "control-character"
+        case nbspIndentation = "nbsp-indentation"
+        case tag = "yaml-tag"
     }
 
     public var code: Code
@@ -51,4 +54,7 @@ public struct YAMLStream: Sendable {
     /// Where each document started (the `---` line, or the first content).
     public var documentMarks: [YAMLMark]
     public var problems: [YAMLError]
+    /// Each explicit tag (`!!binary`, `!Ref`, `!!str`) with where it was written. Not a problem of
+    /// YAML itself: a reader that gives tags no meaning refuses them rather than drop them silently.
+    public var tags: [YAMLError] = []
 }

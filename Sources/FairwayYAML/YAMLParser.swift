@@ -36,15 +36,23 @@ public enum YAMLParser {
         }
         if case let .failure(error) = outcome { throw error }
         return YAMLStream(documents: builder.documents, documentMarks: builder.documentMarks,
-                          problems: builder.problems)
+                          problems: builder.problems, tags: builder.tags)
     }
 
     private static func syntaxError(_ parser: yaml_parser_t, bytes: [UInt8]) -> YAMLError {
         let mark = YAMLMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        if let tab = TabFinder.tabInIndentation(bytes, nearLine: mark.line) {
-            return YAMLError(.tabIndentation, "tab character in indentation", at: tab,
-                             hint: "YAML indents with spaces only; replace the tab with spaces")
+        if let found = IndentationFinder.find(bytes, nearLine: mark.line) {
+            switch found.character {
+            case .tab:
+                return YAMLError(.tabIndentation, "tab character in indentation", at: found.mark,
+                                 hint: "YAML indents with spaces only; replace the tab with spaces")
+            case .noBreakSpace:
+                return YAMLError(.nbspIndentation,
+                                 "no-break space (U+00A0) in indentation: YAML does not count it as a space, so the structure breaks here",
+                                 at: found.mark,
+                                 hint: "replace it with an ordinary space (editors and web pages often paste U+00A0 for a space)")
+            }
         }
         // libyaml notices some mistakes only further on; the context (the construct left open) is
         // where people need to look, so point there and say where the problem surfaced.
@@ -56,31 +64,47 @@ public enum YAMLParser {
     }
 }
 
-/// Finds a tab used for indentation on or just before the line libyaml stopped at.
-enum TabFinder {
-    static func tabInIndentation(_ bytes: [UInt8], nearLine line: Int) -> YAMLMark? {
+/// Finds a tab or a no-break space (U+00A0) used for indentation on or just before the line libyaml
+/// stopped at: libyaml reports the structure it could not make sense of, usually a line later, not the
+/// character that broke it. Columns count characters, as libyaml's marks do.
+enum IndentationFinder {
+    enum Character { case tab, noBreakSpace }
+
+    static func find(_ bytes: [UInt8], nearLine line: Int) -> (mark: YAMLMark, character: Character)? {
         var currentLine = 1
         var column = 1
         var inIndent = true
-        for byte in bytes {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
             if byte == 0x0A {
                 currentLine += 1
                 column = 1
                 inIndent = true
                 if currentLine > line { break }
+                index += 1
                 continue
             }
-            if inIndent && byte == 0x09 && currentLine >= line - 1 {
-                return YAMLMark(line: currentLine, column: column)
+            let near = currentLine >= line - 2
+            if inIndent && near && byte == 0x09 && currentLine >= line - 1 {
+                return (YAMLMark(line: currentLine, column: column), .tab)
             }
-            if byte != 0x20 && byte != 0x09 { inIndent = false }
-            column += 1
+            let isNoBreakSpace = byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0
+            if inIndent && near && isNoBreakSpace {
+                return (YAMLMark(line: currentLine, column: column), .noBreakSpace)
+            }
+            if byte != 0x20 && byte != 0x09 && !isNoBreakSpace { inIndent = false }
+            if byte & 0xC0 != 0x80 { column += 1 }
+            index += 1
         }
         return nil
     }
 }
 
-/// Rejects input that is not UTF-8, naming the line and column of the first bad byte.
+/// Rejects input that is not UTF-8, naming the line and column of the first bad byte, and
+/// characters YAML does not allow (outside its printable set: C0 controls but tab and line breaks,
+/// DEL, C1 controls, U+FFFE and U+FFFF). libyaml refuses those too, but its reader error carries a
+/// byte offset, not a line and column, so they surfaced at 1:1 without saying which character.
 enum UTF8Check {
     static func validate(_ bytes: [UInt8]) throws(YAMLError) {
         var line = 1, column = 1
@@ -109,8 +133,29 @@ enum UTF8Check {
                                 at: YAMLMark(line: line, column: column),
                                 hint: "platform files must be UTF-8 text; re-save the file as UTF-8")
             }
+            let scalar = codePoint(bytes, at: index, length: length)
+            if UnicodeNames.isForbiddenControl(scalar), let character = Unicode.Scalar(scalar) {
+                throw YAMLError(.controlCharacter, "control character \(UnicodeNames.describe(character)) is not allowed in YAML",
+                                at: YAMLMark(line: line, column: column),
+                                hint: "remove it, or write it as an escape inside a double-quoted string (\\u\(UnicodeNames.hex(scalar)))")
+            }
             if b == 0x0A { line += 1; column = 1 } else { column += 1 }
             index += length
+        }
+    }
+}
+
+extension UTF8Check {
+    /// The code point of the valid UTF-8 sequence of `length` bytes at `index`.
+    static func codePoint(_ bytes: [UInt8], at index: Int, length: Int) -> UInt32 {
+        let b = UInt32(bytes[index])
+        switch length {
+        case 1: return b
+        case 2: return (b & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+        case 3: return (b & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+        default:
+            return (b & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12 | UInt32(bytes[index + 2] & 0x3F) << 6
+                | UInt32(bytes[index + 3] & 0x3F)
         }
     }
 }

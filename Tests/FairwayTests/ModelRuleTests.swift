@@ -102,6 +102,11 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: cases)
     func oneMistakeGivesOneDiagnostic(_ c: RuleCase) throws {
+        try Self.expectOneDiagnostic(c)
+    }
+
+    /// Seeds `c`'s mistake into the template and expects exactly its one error.
+    static func expectOneDiagnostic(_ c: RuleCase) throws {
         var repo = try TestRepo.template()
         var path = c.path
         try repo.replace(c.path, c.old, with: c.new)

@@ -1,0 +1,163 @@
+import Testing
+import FairwayCore
+import FairwayModel
+
+/// Values `validate` once accepted that the API server, Karpenter, KubeRay or AWS refuse later, and
+/// input whose problem was reported at the wrong place or without its cause (#20). Each row is one
+/// mistake in a copy of the template that must give exactly one error at the field's line.
+extension ModelRuleTests {
+    static let apiCases: [RuleCase] = [
+        // Kubernetes: quantities in ResourceQuota and container resources are non-negative.
+        RuleCase(code: "invalid-value", path: "ray/research/qwen-finetune.yaml", old: "    cpu: \"8\"\n",
+                 new: "    cpu: \"-8\"\n", lineOf: "cpu: \"-8\""),
+        RuleCase(code: "invalid-value", path: "tenants/students.yaml", old: "requests.storage: 4Ti",
+                 new: "requests.storage: -4Ti", lineOf: "requests.storage: -4Ti"),
+        // int32 fields (RayJob activeDeadlineSeconds).
+        RuleCase(code: "invalid-value", path: "ray/research/qwen-finetune.yaml", old: "activeDeadlineSeconds: 43200",
+                 new: "activeDeadlineSeconds: 2147483648", lineOf: "activeDeadlineSeconds: 2147483648",
+                 hint: "the value lands in a Kubernetes int32 field"),
+        // PriorityClass names starting `system-` are reserved.
+        RuleCase(code: "reserved-name", path: "cluster.yaml", old: "      - name: scavenger\n",
+                 new: "      - name: system-low\n        value: 1\n      - name: scavenger\n", lineOf: "name: system-low"),
+        // ResourceQuota takes standard resource names only (or qualified names, `count/...`).
+        RuleCase(code: "unknown-resource", path: "tenants/students.yaml", old: "requests.cpu: \"64\"",
+                 new: "requests.cpus: \"64\"", lineOf: "requests.cpus:", hint: "did you mean `requests.cpu`?"),
+        // Label values and restricted label domains.
+        RuleCase(code: "invalid-value", path: "nodepools/gpu-l4-inference.yaml", old: "ml.example.com/workload: inference",
+                 new: "ml.example.com/workload: \"inference pool\"", lineOf: "ml.example.com/workload:"),
+        RuleCase(code: "restricted-label", path: "nodepools/gpu-l4-inference.yaml", old: "ml.example.com/workload: inference",
+                 new: "kubernetes.io/workload: inference", lineOf: "kubernetes.io/workload:"),
+        RuleCase(code: "restricted-label", path: "nodepools/gpu-h100-mig.yaml", old: "  labels:\n",
+                 new: "  labels:\n    team.k8s.io/owner: ml\n", lineOf: "team.k8s.io/owner:"),
+        RuleCase(code: "restricted-label", path: "nodepools/gpu-l4-inference.yaml", old: "ml.example.com/workload: inference",
+                 new: "karpenter.sh/workload: inference", lineOf: "karpenter.sh/workload:"),
+        // Karpenter's duration pattern ^(([0-9]+(s|m|h))+|Never)$: no fractions.
+        RuleCase(code: "invalid-value", path: "nodepools/gpu-l4-inference.yaml", old: "consolidateAfter: 10m",
+                 new: "consolidateAfter: 1.5h", lineOf: "consolidateAfter: 1.5h"),
+        RuleCase(code: "invalid-value", path: "nodepools/gpu-l4-inference.yaml", old: "expireAfter: 168h",
+                 new: "expireAfter: 500ms", lineOf: "expireAfter: 500ms"),
+        // Image references: a tag after `:` and a 64-hex sha256 digest.
+        RuleCase(code: "invalid-value", path: "ray/research/qwen-finetune.yaml", old: "image: rayproject/ray:2.52.0-py311-gpu",
+                 new: "image: \"rayproject/ray:\"", lineOf: "image: \"rayproject/ray:\""),
+        RuleCase(code: "invalid-value", path: "ray/research/qwen-finetune.yaml", old: "image: rayproject/ray:2.52.0-py311-gpu",
+                 new: "image: rayproject/ray@sha256:abc123", lineOf: "image: rayproject/ray@sha256"),
+        RuleCase(code: "invalid-value", path: "jupyterhub/images.yaml", old: "scipy-notebook:2025-06-16",
+                 new: "scipy-notebook:-bad", lineOf: "scipy-notebook:-bad"),
+        // A worker asking for more GPUs than any node of its class has.
+        RuleCase(code: "gpus-exceed-node", path: "ray/research/qwen-finetune.yaml", old: "gpu: 4 ", new: "gpu: 9 ",
+                 lineOf: "gpu: 9 "),
+        // Zones of the cluster's region only.
+        RuleCase(code: "zone-outside-region", path: "nodepools/gpu-a100-training.yaml",
+                 old: "AZ\n      - us-west-2b", new: "AZ\n      - us-east-1b", lineOf: "- us-east-1b"),
+        // Subnet ids and role ARNs as AWS writes them.
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "subnet-0a1b2c3d4e5f60701",
+                 new: "subnet-0a1b2c3", lineOf: "subnet-0a1b2c3 "),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "nodeRoleArn: arn:aws:iam::111122223333:role/",
+                 new: "nodeRoleArn: arn:aws:iam::111122223333:user/", lineOf: "nodeRoleArn:"),
+        RuleCase(code: "invalid-value", path: "tenants/students.yaml", old: "iamRoleArn: arn:aws:iam::111122223333:role/",
+                 new: "iamRoleArn: arn:aws:iam::1111:role/", lineOf: "iamRoleArn:"),
+    ]
+
+    static let locationCases: [RuleCase] = [
+        RuleCase(code: "control-character", path: "tenants/students.yaml", old: "displayName: Students and",
+                 new: "displayName: Students\u{07} and", lineOf: "displayName:"),
+        RuleCase(code: "nbsp-indentation", path: "tenants/students.yaml", old: "  displayName:",
+                 new: "\u{A0} displayName:", lineOf: "displayName:"),
+        RuleCase(code: "yaml-tag", path: "tenants/students.yaml", old: "displayName: Students and Interns",
+                 new: "displayName: !!binary U3R1ZGVudHM=", lineOf: "displayName:"),
+        RuleCase(code: "yaml-tag", path: "cluster.yaml", old: "kubernetesVersion: \"1.33\"",
+                 new: "kubernetesVersion: !Ref KubernetesVersion", lineOf: "kubernetesVersion:"),
+        RuleCase(code: "unknown-field", path: "tenants/students.yaml", old: "  displayName:",
+                 new: "  display\u{200B}Name:", lineOf: "Name: Students"),
+    ]
+
+    @Test(arguments: apiCases + locationCases)
+    func apiRuleGivesOneDiagnostic(_ c: RuleCase) throws {
+        try Self.expectOneDiagnostic(c)
+    }
+
+    /// Ray's runtime environment is a mapping (KubeRay passes `runtimeEnvYAML` to Ray, whose
+    /// RuntimeEnv is a dict): a list is refused at its line.
+    @Test func runtimeEnvironmentIsAMapping() throws {
+        let path = "ray/research/qwen-finetune.yaml"
+        let text = try #require(TestRepo.template().files[path])
+        let start = try #require(text.range(of: "    runtimeEnv:\n"))
+        let end = try #require(text.range(of: "    activeDeadlineSeconds", range: start.upperBound..<text.endIndex))
+        try Self.expectOneDiagnostic(RuleCase(code: "wrong-type", path: path, old: String(text[start.lowerBound..<end.lowerBound]),
+                                              new: "    runtimeEnv:\n      - pip\n", lineOf: "      - pip\n"))
+    }
+
+    /// Values the target APIs accept must pass: Karpenter's `Never`, digests, `count/...` quotas.
+    @Test(arguments: [
+        ("nodepools/gpu-l4-inference.yaml", "expireAfter: 168h", "expireAfter: Never"),
+        ("nodepools/gpu-l4-inference.yaml", "consolidateAfter: 10m", "consolidateAfter: Never"),
+        ("nodepools/gpu-l4-inference.yaml", "consolidateAfter: 10m", "consolidateAfter: 1h30m"),
+        ("ray/research/qwen-finetune.yaml", "image: rayproject/ray:2.52.0-py311-gpu",
+         "image: rayproject/ray@sha256:" + String(repeating: "ab", count: 32)),
+        ("ray/research/qwen-finetune.yaml", "image: rayproject/ray:2.52.0-py311-gpu",
+         "image: localhost:5000/ray:2.52.0@sha256:" + String(repeating: "0f", count: 32)),
+        ("tenants/students.yaml", "requests.storage: 4Ti", "requests.storage: 4Ti\n    count/jobs.batch: \"20\""),
+        ("tenants/students.yaml", "requests.storage: 4Ti", "requests.storage: 4Ti\n    fast.storageclass.storage.k8s.io/requests.storage: 1Ti"),
+        ("tenants/students.yaml", "requests.storage: 4Ti", "requests.storage: 4Ti\n    requests.hugepages-2Mi: 1Gi"),
+        ("nodepools/gpu-l4-inference.yaml", "ml.example.com/workload: inference",
+         "ml.example.com/workload: inference\n    node.kubernetes.io/role: inference"),
+        ("cluster.yaml", "subnet-0a1b2c3d4e5f60701", "subnet-0a1b2c3d"),
+        ("cluster.yaml", "nodeRoleArn: arn:aws:iam::111122223333:role/",
+         "nodeRoleArn: arn:aws:iam::111122223333:role/eks/nodes/"),
+    ])
+    func acceptedByTheTargetAPIs(_ path: String, _ old: String, _ new: String) throws {
+        var repo = try TestRepo.template()
+        try repo.replace(path, old, with: new)
+        let problems = repo.load().diagnostics
+        #expect(problems.isEmpty, "\(problems.map(\.description))")
+    }
+
+    @Test func controlCharacterIsNamedAtItsColumn() throws {
+        var repo = try TestRepo.template()
+        try repo.replace("tenants/students.yaml", "displayName: Students and", with: "displayName: Students\u{07} and")
+        let error = try #require(repo.load().diagnostics.first)
+        let line = try repo.line(of: "displayName:", in: "tenants/students.yaml")
+        #expect(error.location?.line == line && error.location?.column == 24, "\(error)")
+        #expect(error.message.contains("U+0007"), "\(error)")
+    }
+
+    @Test func noBreakSpaceIsNamedWhereItIs() throws {
+        var repo = try TestRepo.template()
+        try repo.replace("tenants/students.yaml", "  displayName:", with: " \u{A0}displayName:")
+        let error = try #require(repo.load().diagnostics.first)
+        let line = try repo.line(of: "displayName:", in: "tenants/students.yaml")
+        #expect(error.location?.line == line && error.location?.column == 2, "\(error)")
+        #expect(error.message.contains("U+00A0"), "\(error)")
+    }
+
+    @Test func invisibleCharacterInAFieldNameIsNamed() throws {
+        var repo = try TestRepo.template()
+        try repo.replace("tenants/students.yaml", "  displayName:", with: "  display\u{200B}Name:")
+        let error = try #require(repo.load().diagnostics.first)
+        #expect(error.message.contains("U+200B"), "\(error)")
+        #expect(error.hint == "did you mean `displayName`?", "\(error)")
+    }
+
+    /// The hint never ends in an empty list, and the limit is named.
+    @Test func gpusPerPodNamesTheNode() throws {
+        var repo = try TestRepo.template()
+        try repo.replace("ray/research/qwen-finetune.yaml", "gpu: 4 ", with: "gpu: 9 ")
+        let error = try #require(repo.load().diagnostics.first)
+        #expect(error.message.contains("8"), "\(error)")
+    }
+}
+
+/// A GPU class without capacity is one problem, reported once, however many tenants it has.
+@Suite struct ClassWithoutCapacityTests {
+    @Test func reportedOnceNotOncePerTenant() throws {
+        var repo = try TestRepo.template()
+        repo.files["nodepools/gpu-a100-training.yaml"] = nil
+        let dir = try repo.write()
+        let run = try CLIRun.fairway(["validate", dir.path])
+        let lines = run.stdout.split(separator: "\n").filter { $0.contains("error[guarantees-exceed-capacity]") }
+        #expect(lines.count == 1, "\(run.stdout)\(run.stderr)")
+        for tenant in ["platform", "prod-inference", "research"] {
+            #expect(run.stdout.contains("\(tenant) is guaranteed"), "\(run.stdout)")
+        }
+    }
+}
