@@ -17,6 +17,12 @@ import Testing
                 if let code = Range(match.range(at: 1), in: text) { codes.insert(String(text[code])) }
             }
         }
+        // The YAML reader's codes are the raw values of its error kinds.
+        let yaml = try String(contentsOf: sources.appendingPathComponent("FairwayYAML/YAMLError.swift"), encoding: .utf8)
+        let kinds = try NSRegularExpression(pattern: #"case [a-zA-Z]+ = "([a-z0-9-]+)""#)
+        for match in kinds.matches(in: yaml, range: NSRange(yaml.startIndex..., in: yaml)) {
+            if let code = Range(match.range(at: 1), in: yaml) { codes.insert(String(yaml[code])) }
+        }
         return codes
     }
 
