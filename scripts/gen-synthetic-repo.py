@@ -24,7 +24,7 @@ spec:
     clusterName: bench
     kubernetesVersion: "1.33"
     nodeRoleArn: arn:aws:iam::111122223333:role/bench-node
-    subnetIds: [subnet-0a, subnet-0b]
+    subnetIds: [subnet-0a1b2c3d, subnet-0b1c2d3e]
     karpenter: {nodeRole: bench-karpenter, discoveryTag: bench}
   scheduling:
     priorityClasses:

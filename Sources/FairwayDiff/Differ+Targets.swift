@@ -12,9 +12,20 @@ extension Differ {
             // Bound by live name: a pool's group after a replacement is not named like the pool.
             for pool in groups.absentPools { plan.bindings.nodeGroups[pool] = "" }
             for name in groups.liveNames { plan.bindings.nodeGroups[name] = version(of: live[name]) }
+            if !options.prune {
+                let wanted = Set(desiredNodeGroups.map(\.name))
+                for (name, body) in live.sorted(by: { $0.key < $1.key }) {
+                    let group = LiveNodeGroup(name: name, body: body)
+                    if group.isOwned && !wanted.contains(group.pool) { plan.orphanedTargets.append("nodegroup/\(name)") }
+                }
+            }
         }
         if let live = liveReleases {
             plan.releases = ReleaseDiff.plan(desired: desiredReleases, live: live, prune: options.prune)
+            if !options.prune {
+                let wanted = Set(desiredReleases.map { "\($0.namespace)/\($0.name)" })
+                plan.orphanedTargets += live.filter { $0.owned && !wanted.contains($0.id) }.map { "release/\($0.id)" }.sorted()
+            }
             let revisions = Dictionary(live.map { ($0.id, $0.revision) }, uniquingKeysWith: max)
             for release in desiredReleases {
                 let id = "\(release.namespace)/\(release.name)"

@@ -110,6 +110,9 @@ public struct Plan: Sendable, Hashable {
     public var unchanged: Int
     /// Owned live objects gone from Git that are kept because pruning is off.
     public var orphaned: [ObjectKey]
+    /// Owned Helm releases (`release/<namespace>/<name>`) and EKS node groups (`nodegroup/<name>`)
+    /// gone from Git that are kept because pruning is off.
+    public var orphanedTargets: [String] = []
     /// Why this plan must not be applied (deletion guard, unowned objects in the way); empty when it may.
     public var refusals: [String]
     /// EKS managed node groups to create, update, replace or delete; nil when no EKS target was read.

@@ -7,34 +7,43 @@ import FairwayDiff
 extension PlanView {
     /// "Left behind (pruning is off): ..." with one object per line; nothing when there are none.
     static func leftBehindText(_ plan: Plan, style: Style) -> String {
-        guard !plan.orphaned.isEmpty else { return "" }
+        guard !plan.orphaned.isEmpty || !plan.orphanedTargets.isEmpty else { return "" }
         var out = style.yellow("Left behind: \(leftBehindSummary(plan))") + "\n"
         out += "  (spec.reconcile.prune is false: Fairway created these, Git no longer has them, and they are not deleted)\n"
         for key in plan.orphaned { out += "  ! \(key)\(note(key))\n" }
+        for target in plan.orphanedTargets { out += "  ! \(target)\n" }
         return out + "\n"
     }
 
     /// The same as a Markdown warning with the objects in a collapsible list; nothing when there are none.
     static func leftBehindMarkdown(_ plan: Plan) -> String {
-        guard !plan.orphaned.isEmpty else { return "" }
+        guard !plan.orphaned.isEmpty || !plan.orphanedTargets.isEmpty else { return "" }
         var out = "> [!WARNING]\n> Left behind: \(leftBehindSummary(plan)). `spec.reconcile.prune` is false, so these "
         out += "objects Fairway created and Git no longer has are not deleted.\n\n"
-        out += "<details><summary>\(plan.orphaned.count) object\(plan.orphaned.count == 1 ? "" : "s") left behind</summary>\n\n"
+        let count = plan.orphaned.count + plan.orphanedTargets.count
+        out += "<details><summary>\(count) left behind</summary>\n\n"
         for key in plan.orphaned { out += "- `\(key)`\(note(key))\n" }
+        for target in plan.orphanedTargets { out += "- `\(target)`\n" }
         return out + "\n</details>\n\n"
     }
 
     /// A workflow warning with the count; nothing when there are none.
     static func leftBehindAnnotation(_ plan: Plan) -> String {
-        guard !plan.orphaned.isEmpty else { return "" }
+        guard !plan.orphaned.isEmpty || !plan.orphanedTargets.isEmpty else { return "" }
         let message = leftBehindSummary(plan) + " (spec.reconcile.prune is false)"
         return "::warning title=fairway left behind::\(GitHubAnnotations.escapeData(message))\n"
     }
 
-    /// "14 objects would have been pruned and are kept".
+    /// "14 objects would have been pruned and are kept" (with the releases and node groups, when any).
     static func leftBehindSummary(_ plan: Plan) -> String {
         let n = plan.orphaned.count
-        return "\(n) object\(n == 1 ? "" : "s") would have been pruned and \(n == 1 ? "is" : "are") kept"
+        var text = "\(n) object\(n == 1 ? "" : "s")"
+        let releases = plan.orphanedTargets.count { $0.hasPrefix("release/") }
+        let groups = plan.orphanedTargets.count - releases
+        if releases > 0 { text += ", \(releases) Helm release\(releases == 1 ? "" : "s")" }
+        if groups > 0 { text += ", \(groups) node group\(groups == 1 ? "" : "s")" }
+        let one = n + releases + groups == 1
+        return text + " would have been pruned and \(one ? "is" : "are") kept"
     }
 
     /// Why a kept object matters, for the kinds where it does.

@@ -69,6 +69,7 @@ public enum PlanView {
             }),
             "refusals": .array(plan.refusals.map { .string($0) }),
             "orphaned": .array(plan.orphaned.map(keyJSON)),
+            "orphanedTargets": .array(plan.orphanedTargets.map(JSONValue.string)),
             "changes": .array(plan.changes.map(changeJSON)),
             "gpu": FairnessView.json(gpu),
         ]

@@ -32,7 +32,7 @@ import FairwayViews
         #expect(text.hasSuffix("Plan: 0 to create, 1 to update, 0 to delete; 51 unchanged.\n"))
         let json = PlanView.json(plan, gpu: [])
         #expect(json.objectValue?.keys == ["formatVersion", "revision", "liveSerial", "hasChanges", "canApply", "summary",
-                                           "tenants", "refusals", "orphaned", "changes", "gpu", "nodeGroups", "releases",
+                                           "tenants", "refusals", "orphaned", "orphanedTargets", "changes", "gpu", "nodeGroups", "releases",
                                            "gpuChanges"])
         #expect(json["changes"]?.arrayValue?.first?["fields"] == [["path": "spec.hard[\"requests.cpu\"]", "before": "256", "after": "300"]])
     }
