@@ -21,12 +21,13 @@ extension DiagnosticsView {
 
     /// The comment for a revision that does not validate: what was not compared and why, and every
     /// diagnostic in a table, the root cause first.
-    public static func invalidMarkdown(title: String, revision: String, diagnostics: [Diagnostic]) -> String {
+    public static func invalidMarkdown(title: String, revision: String, diagnostics: [Diagnostic],
+                                       subject: String = "The head", consequence: String = "Nothing was compared") -> String {
         let errors = diagnostics.errorCount, warnings = diagnostics.count - errors
         var out = "## \(title)\n\n"
-        out += "> [!CAUTION]\n> The head `\(revision.prefix(12))` does not validate: **\(errors) error\(errors == 1 ? "" : "s")**"
+        out += "> [!CAUTION]\n> \(subject) `\(revision.prefix(12))` does not validate: **\(errors) error\(errors == 1 ? "" : "s")**"
         if warnings > 0 { out += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
-        out += ". Nothing was compared; fix these first.\n\n"
+        out += ". \(consequence); fix these first.\n\n"
         return out + markdownTable(diagnostics)
     }
 

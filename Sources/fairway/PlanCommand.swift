@@ -64,11 +64,16 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let evaluation = pass.evaluation
         guard let plan = pass.plan else {
-            if output == .github {
-                print(GitHubAnnotations.render(evaluation.diagnostics), terminator: "")
-                throw ExitCode(1)
+            switch output {
+            case .github: print(GitHubAnnotations.render(evaluation.diagnostics), terminator: "")
+            case .markdown:
+                // A comment is written even now: it says the repository is invalid and lists every diagnostic.
+                print(DiagnosticsView.invalidMarkdown(title: "Fairway plan for `\(targetName)`", revision: evaluation.snapshot.revision,
+                                                      diagnostics: evaluation.diagnostics, subject: "The repository at",
+                                                      consequence: "Nothing was planned"), terminator: "")
+            case .text, .json: try Run.failInvalid(evaluation, output: output == .json ? .json : .text)
             }
-            try Run.failInvalid(evaluation, output: output == .json ? .json : .text)
+            throw ExitCode(1)
         }
         let gpu = evaluation.fairness.classes
         if let out { try save(plan, evaluation: evaluation, target: targetName, to: out) }
