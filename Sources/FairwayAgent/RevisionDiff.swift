@@ -9,10 +9,7 @@ extension DesiredState {
     /// revision against another's `asLive` is the pull-request preview: every object, release
     /// (chart, version, values) and node group the change touches.
     public var asLive: LiveSnapshot {
-        let releases = helmReleases.map {
-            LiveRelease(name: $0.name, namespace: $0.namespace, chart: $0.chart, version: $0.version, revision: 1,
-                        status: "deployed", values: $0.values, owned: true)
-        }
+        let releases = helmReleases.map { LiveRelease(installed: $0, revision: 1) }
         let groups = Dictionary(nodeGroups.map { ($0.name, $0.create) }, uniquingKeysWith: { first, _ in first })
         return LiveSnapshot(serial: 0, objects: manifests, nodeGroups: groups, releases: releases)
     }

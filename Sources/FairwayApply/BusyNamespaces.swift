@@ -56,11 +56,12 @@ extension ClusterApplier {
                                           notebooks: notebooks.map(\.key.name).sorted(), volumes: volumes))
             }
         }
-        let deleted = Set(busy.map(\.name))
+        // Claims in a namespace that goes too were looked at with the namespace above.
+        let deletedNamespaces = Set(plan.changes.filter { $0.action == .delete && $0.key.kind == "Namespace" && $0.key.group.isEmpty }
+            .map(\.key.name))
         var claimsByNamespace: [String: [String]] = [:]
         for change in plan.changes where change.action == .delete && change.key.kind == "PersistentVolumeClaim" && change.key.group.isEmpty {
-            guard let namespace = change.key.namespace, !deleted.contains(namespace),
-                  !plan.changes.contains(where: { $0.action == .delete && $0.key.kind == "Namespace" && $0.key.name == namespace }) else { continue }
+            guard let namespace = change.key.namespace, !deletedNamespaces.contains(namespace) else { continue }
             claimsByNamespace[namespace, default: []].append(change.key.name)
         }
         for (namespace, names) in claimsByNamespace.sorted(by: { $0.key < $1.key }) {

@@ -16,17 +16,8 @@ public struct DiffOptions: Sendable {
         self.adopt = adopt
     }
 
-    /// Whether `key` is named for adoption.
-    public func adopts(_ key: ObjectKey) -> Bool {
-        adopt.contains(key.adoptionName) || (key.namespace == nil && adopt.contains("\(key.kind)/\(key.name)"))
-    }
-}
-
-extension ObjectKey {
-    /// How `--adopt` names the object: `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds.
-    public var adoptionName: String {
-        namespace.map { "\(kind)/\($0)/\(name)" } ?? "\(kind)/\(name)"
-    }
+    /// Whether `key` is named for adoption (as the key prints: `Kind/name` or `Kind/namespace/name`).
+    public func adopts(_ key: ObjectKey) -> Bool { adopt.contains(key.description) }
 }
 
 /// Computes a plan from desired and live objects. Pure: same inputs, same plan.
@@ -82,7 +73,7 @@ public enum Differ {
                                           desired: desired, adopted: true))
                 } else {
                     refusals.append("\(row.key) exists but is not managed by Fairway; it will not be taken over "
-                                    + "unless named with --adopt \(row.key.adoptionName)")
+                                    + "unless named with --adopt \(row.key)")
                 }
             case let .update(fields):
                 let row = rows[position]

@@ -42,9 +42,7 @@ public struct RecordedTargets: Sendable, Equatable {
             let previous = next.releases.first { $0.id == release.id }
             next.releases.removeAll { $0.id == release.id }
             guard release.action != .uninstall, let desired = release.desired else { continue }
-            next.releases.append(LiveRelease(name: desired.name, namespace: desired.namespace, chart: desired.chart,
-                                             version: desired.version, revision: (previous?.revision ?? 0) + 1,
-                                             status: "deployed", values: desired.values, owned: true))
+            next.releases.append(LiveRelease(installed: desired, revision: (previous?.revision ?? 0) + 1))
         }
         for group in plan.nodeGroups ?? [] {
             switch group.action {

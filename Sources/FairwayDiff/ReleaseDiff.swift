@@ -27,6 +27,12 @@ public struct LiveRelease: Sendable, Hashable {
     }
 
     public var id: String { "\(namespace)/\(name)" }
+
+    /// `release` as Fairway installs it: deployed, owned, at `revision`, with its values.
+    public init(installed release: HelmRelease, revision: Int) {
+        self.init(name: release.name, namespace: release.namespace, chart: release.chart, version: release.version,
+                  revision: revision, status: "deployed", values: release.values, owned: true)
+    }
 }
 
 /// What happens to one Helm release. Value changes are shown with sensitive values masked; the

@@ -174,12 +174,9 @@ public enum DeclaredDemand {
         let profiles = platform.notebookCatalog?.spec.profiles ?? []
         for tenant in platform.tenants {
             guard let notebooks = tenant.spec.notebooks, let servers = notebooks.maxGpuServers, servers > 0 else { continue }
-            var perClass: [String: Int] = [:]
-            for name in notebooks.profiles ?? [] {
-                guard let gpu = profiles.first(where: { $0.name == name })?.gpu else { continue }
-                perClass[gpu.class] = max(perClass[gpu.class] ?? 0, gpu.count ?? 1)
-            }
-            for (gpuClass, perServer) in perClass {
+            let classes = Set((notebooks.profiles ?? []).compactMap { name in profiles.first { $0.name == name }?.gpu?.class })
+            for gpuClass in classes {
+                let perServer = platform.largestNotebookProfile(of: tenant.spec, gpuClass: gpuClass)?.gpu?.count ?? 1
                 demand[tenant.name, default: [:]][gpuClass] = (demand[tenant.name]?[gpuClass] ?? 0).saturatingAdding(servers.saturatingMultiplied(by: perServer))
             }
         }

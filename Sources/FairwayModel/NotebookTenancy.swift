@@ -31,6 +31,17 @@ extension Platform {
     }
 }
 
+extension Platform {
+    /// The tenant's listed notebook profile with the most accelerators in `gpuClass` (the one a
+    /// GPU server at the tenant's peak is counted as); nil when it lists none of the class.
+    public func largestNotebookProfile(of tenant: TenantSpec, gpuClass: String) -> NotebookCatalogSpec.Profile? {
+        let profiles = notebookCatalog?.spec.profiles ?? []
+        return (tenant.notebooks?.profiles ?? []).compactMap { name in profiles.first { $0.name == name } }
+            .filter { $0.gpu?.class == gpuClass }
+            .max { ($0.gpu?.count ?? 1) < ($1.gpu?.count ?? 1) }
+    }
+}
+
 extension NotebookCatalogSpec.Profile {
     /// The Kubernetes resource the profile's accelerators are requested as.
     public var gpuResource: String? {

@@ -66,14 +66,11 @@ extension PlatformValidator {
             error("missing-field", "auth type \(auth.type) needs `secretRef`: the OAuth client id and secret come from that Secret",
                   at("type"), hint: "create a Secret with keys client_id and client_secret in the hub's namespace and name it here")
         }
-        for (field, type) in [("cognito", "cognito"), ("oauth", "generic-oauth"), ("github", "github"), ("native", "native")] {
-            let present: Bool
-            switch field {
-            case "cognito": present = auth.cognito != nil
-            case "oauth": present = auth.oauth != nil
-            case "github": present = auth.github != nil
-            default: present = auth.native != nil
-            }
+        let settings: [(field: String, type: String, present: Bool)] = [
+            ("cognito", "cognito", auth.cognito != nil), ("oauth", "generic-oauth", auth.oauth != nil),
+            ("github", "github", auth.github != nil), ("native", "native", auth.native != nil),
+        ]
+        for (field, type, present) in settings {
             if present, auth.type != type {
                 warning("unused-setting", "auth.\(field) is set but auth type is \(auth.type): it has no effect", at(.key(field)))
             }

@@ -7,29 +7,26 @@ import FairwayDiff
 extension PlanView {
     /// "Left behind (pruning is off): ..." with one object per line; nothing when there are none.
     static func leftBehindText(_ plan: Plan, style: Style) -> String {
-        guard !plan.orphaned.isEmpty || !plan.orphanedTargets.isEmpty else { return "" }
+        guard !leftBehindEntries(plan).isEmpty else { return "" }
         var out = style.yellow("Left behind: \(leftBehindSummary(plan))") + "\n"
         out += "  (spec.reconcile.prune is false: Fairway created these, Git no longer has them, and they are not deleted)\n"
-        for key in plan.orphaned { out += "  ! \(key)\(note(key))\n" }
-        for target in plan.orphanedTargets { out += "  ! \(target)\n" }
+        for entry in leftBehindEntries(plan) { out += "  ! \(entry.name)\(entry.note)\n" }
         return out + "\n"
     }
 
     /// The same as a Markdown warning with the objects in a collapsible list; nothing when there are none.
     static func leftBehindMarkdown(_ plan: Plan) -> String {
-        guard !plan.orphaned.isEmpty || !plan.orphanedTargets.isEmpty else { return "" }
+        guard !leftBehindEntries(plan).isEmpty else { return "" }
         var out = "> [!WARNING]\n> Left behind: \(leftBehindSummary(plan)). `spec.reconcile.prune` is false, so these "
         out += "objects Fairway created and Git no longer has are not deleted.\n\n"
-        let count = plan.orphaned.count + plan.orphanedTargets.count
-        out += "<details><summary>\(count) left behind</summary>\n\n"
-        for key in plan.orphaned { out += "- `\(key)`\(note(key))\n" }
-        for target in plan.orphanedTargets { out += "- `\(target)`\n" }
+        out += "<details><summary>\(leftBehindEntries(plan).count) left behind</summary>\n\n"
+        for entry in leftBehindEntries(plan) { out += "- `\(entry.name)`\(entry.note)\n" }
         return out + "\n</details>\n\n"
     }
 
     /// A workflow warning with the count; nothing when there are none.
     static func leftBehindAnnotation(_ plan: Plan) -> String {
-        guard !plan.orphaned.isEmpty || !plan.orphanedTargets.isEmpty else { return "" }
+        guard !leftBehindEntries(plan).isEmpty else { return "" }
         let message = leftBehindSummary(plan) + " (spec.reconcile.prune is false)"
         return "::warning title=fairway left behind::\(GitHubAnnotations.escapeData(message))\n"
     }
@@ -44,6 +41,11 @@ extension PlanView {
         if groups > 0 { text += ", \(groups) node group\(groups == 1 ? "" : "s")" }
         let one = n + releases + groups == 1
         return text + " would have been pruned and \(one ? "is" : "are") kept"
+    }
+
+    /// Every object, release and node group left behind, with why it matters where it does.
+    static func leftBehindEntries(_ plan: Plan) -> [(name: String, note: String)] {
+        plan.orphaned.map { ("\($0)", note($0)) } + plan.orphanedTargets.map { ($0, "") }
     }
 
     /// Why a kept object matters, for the kinds where it does.

@@ -27,14 +27,21 @@ import Testing
         let spec = template?["spec"]
         var requests = requests(spec)
         for (key, value) in extra { requests[key, default: 0] += value }
-        let selector = (spec?["nodeSelector"]?.objectValue?.members ?? []).reduce(into: [String: String]()) {
-            $0[$1.key] = $1.value.stringValue
-        }
-        let tolerations = (spec?["tolerations"]?.arrayValue ?? []).map { t in
+        return PodSet(name: name, count: count, requests: requests, nodeSelector: selector(spec?["nodeSelector"]),
+                      tolerations: tolerations(spec?["tolerations"]))
+    }
+
+    /// A node selector map (a pod spec's, or KubeSpawner's `node_selector`).
+    static func selector(_ value: JSONValue?) -> [String: String] {
+        (value?.objectValue?.members ?? []).reduce(into: [String: String]()) { $0[$1.key] = $1.value.stringValue }
+    }
+
+    /// A tolerations list (a pod spec's, or KubeSpawner's `tolerations`).
+    static func tolerations(_ value: JSONValue?) -> [Toleration] {
+        (value?.arrayValue ?? []).map { t in
             Toleration(key: t["key"]?.stringValue ?? "", op: t["operator"] == "Exists" ? .exists : .equal,
                        value: t["value"]?.stringValue ?? "", effect: t["effect"]?.stringValue ?? "")
         }
-        return PodSet(name: name, count: count, requests: requests, nodeSelector: selector, tolerations: tolerations)
     }
 
     /// A rendered RayJob, RayCluster or RayService as Kueue's Workload, every worker group at maxReplicas.
@@ -79,13 +86,7 @@ import Testing
             }
             if let cpu = override?["cpu_guarantee"]?.doubleValue { requests["cpu"] = Int64((cpu * 1000).rounded()) }
             if let memory = override?["mem_guarantee"]?.intValue { requests["memory"] = Int64(memory) }
-            let selector = (override?["node_selector"]?.objectValue?.members ?? []).reduce(into: [String: String]()) {
-                $0[$1.key] = $1.value.stringValue
-            }
-            let tolerations = (override?["tolerations"]?.arrayValue ?? []).map { t in
-                Toleration(key: t["key"]?.stringValue ?? "", op: t["operator"] == "Exists" ? .exists : .equal,
-                           value: t["value"]?.stringValue ?? "", effect: t["effect"]?.stringValue ?? "")
-            }
+            let selector = Self.selector(override?["node_selector"]), tolerations = Self.tolerations(override?["tolerations"])
             let priority = priorities[tenant.spec.notebookPriorityClass ?? ""] ?? 0
             for index in 1...servers {
                 out.append(Workload(name: "\(tenant.name)/notebook-\(index)", clusterQueue: clusterQueue, priority: priority,

@@ -177,8 +177,7 @@ struct HubSpawnTests {
     }
 
     @Test func genericOAuthSignInHasEveryURLItNeeds() async throws {
-        let report = try await Self.run(["users": []]) { repo in
-            try Self.edit(repo, "cluster.yaml", "        type: cognito\n", """
+        let report = try await Self.run(["users": []], edit: Self.signIn("""
                         type: generic-oauth
                         oauth:
                           authorizeUrl: https://login.example.com/authorize
@@ -186,9 +185,7 @@ struct HubSpawnTests {
                           userdataUrl: https://login.example.com/userinfo
                           groupsClaim: roles
 
-                """)
-            try Self.dropCognito(repo)
-        }
+                """))
         let auth = try #require(report["authenticator"])
         #expect(auth["class"] == "oauthenticator.generic.GenericOAuthenticator")
         #expect(auth["authorize_url"] == "https://login.example.com/authorize")
@@ -200,10 +197,7 @@ struct HubSpawnTests {
     }
 
     @Test func gitHubSignInMapsTeamsToGroups() async throws {
-        let report = try await Self.run(["users": []]) { repo in
-            try Self.edit(repo, "cluster.yaml", "        type: cognito\n", "        type: github\n        github:\n          organizations: [example-org]\n")
-            try Self.dropCognito(repo)
-        }
+        let report = try await Self.run(["users": []], edit: Self.signIn("        type: github\n        github:\n          organizations: [example-org]\n"))
         let auth = try #require(report["authenticator"])
         #expect(auth["class"] == "oauthenticator.github.GitHubOAuthenticator")
         #expect(auth["authorize_url"] == "https://github.com/login/oauth/authorize")
@@ -217,16 +211,21 @@ struct HubSpawnTests {
     }
 
     @Test func nativeSignUpNeedsAnAdminsApproval() async throws {
-        let report = try await Self.run(["users": []]) { repo in
-            try Self.edit(repo, "cluster.yaml", "        type: cognito\n", "        type: native\n        adminUsers: [admin@example.com]\n")
-            try Self.dropCognito(repo)
-        }
+        let report = try await Self.run(["users": []], edit: Self.signIn("        type: native\n        adminUsers: [admin@example.com]\n"))
         let auth = try #require(report["authenticator"])
         #expect(auth["class"] == "nativeauthenticator.nativeauthenticator.NativeAuthenticator")
         #expect(auth["open_signup"] == false)
         #expect(auth["minimum_password_length"] == 12)
         #expect(auth["admin_users"] == ["admin@example.com"])
         #expect(auth["allow_all"] == true)
+    }
+
+    /// The template with another sign-in: `auth.type` replaced by `settings` and the Cognito block removed.
+    static func signIn(_ settings: String) -> (URL) throws -> Void {
+        { repo in
+            try edit(repo, "cluster.yaml", "        type: cognito\n", settings)
+            try dropCognito(repo)
+        }
     }
 
     /// Removes the template's `auth.cognito` block (from `cognito:` to the comment after it).

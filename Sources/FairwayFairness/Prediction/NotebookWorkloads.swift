@@ -13,14 +13,10 @@ enum NotebookWorkloads {
 
     static func of(_ queues: KueueQuotas.ClassQueues, platform: Platform,
                    selector: [String: String], tolerations: [Toleration]) -> [ClassWorkload] {
-        let profiles = platform.notebookCatalog?.spec.profiles ?? []
         var out: [ClassWorkload] = []
         for queue in queues.queues {
-            guard let tenant = platform.tenant(named: queue.tenant), let notebooks = tenant.spec.notebooks,
-                  let servers = notebooks.maxGpuServers, servers > 0 else { continue }
-            let inClass = (notebooks.profiles ?? []).compactMap { name in profiles.first { $0.name == name } }
-                .filter { $0.gpu?.class == queues.gpuClass }
-            guard let largest = inClass.max(by: { ($0.gpu?.count ?? 1) < ($1.gpu?.count ?? 1) }) else { continue }
+            guard let tenant = platform.tenant(named: queue.tenant), let servers = tenant.spec.notebooks?.maxGpuServers, servers > 0,
+                  let largest = platform.largestNotebookProfile(of: tenant.spec, gpuClass: queues.gpuClass) else { continue }
             let units = largest.gpu?.count ?? 1
             var requests: [String: Int64] = [queues.resource: Int64(units)]
             if let cpu = largest.resources?.cpu?.guarantee ?? largest.resources?.cpu?.limit { requests["cpu"] = HeadNeeds.milli(cpu) }
