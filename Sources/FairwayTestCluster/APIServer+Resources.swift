@@ -13,7 +13,14 @@ extension APIServer {
         if let subresource = path.subresource, !(subresource == "status" && resource.hasStatus), !scale {
             throw APIError.pathNotFound()
         }
-        guard grant.allows(verb) else {
+        let allowed = grant.byRBAC
+            ? store.state.withLock { state in
+                RBAC(state: state).allows(grant, RBAC.Request(verb: verb, group: resource.group,
+                                                              resource: resource.plural + (path.subresource.map { "/" + $0 } ?? ""),
+                                                              namespace: path.namespace, name: path.name ?? ""))
+            }
+            : grant.allows(verb)
+        guard allowed else {
             throw Authorizer.forbidden(grant, verb: verb, resource: resource, namespace: path.namespace, name: path.name)
         }
         let namespace = path.namespace ?? ""
@@ -36,14 +43,14 @@ extension APIServer {
             return try watch(resource, namespace: path.namespace, name: path.name, query: query)
         case "create":
             guard case let .object(body) = try Self.body(of: request) else { throw APIError.badRequest("the body must be an object") }
-            let options = try writeOptions(request)
+            let options = try writeOptions(request, grant: grant)
             let result = try store.state.withLock { state throws(APIError) in
                 try state.create(resource, namespace: namespace, body: body, options: options)
             }
             return .json(.object(result.object), status: 201, warnings: result.warnings)
         case "update":
             guard case let .object(body) = try Self.body(of: request) else { throw APIError.badRequest("the body must be an object") }
-            let options = try writeOptions(request)
+            let options = try writeOptions(request, grant: grant)
             let result = try store.state.withLock { state throws(APIError) in
                 try state.update(resource, namespace: namespace, name: path.name!, body: body, options: options,
                                  subresource: path.subresource)
@@ -53,7 +60,7 @@ extension APIServer {
             let contentType = request.contentType.split(separator: ";").first.map(String.init) ?? ""
             guard let type = StoreState.PatchType(rawValue: contentType) else { throw APIError.unsupportedMediaType(contentType) }
             let patch = try Self.body(of: request)
-            let options = try writeOptions(request, apply: type == .apply)
+            let options = try writeOptions(request, grant: grant, apply: type == .apply)
             let result = try store.state.withLock { state throws(APIError) in
                 try state.patch(resource, namespace: namespace, name: path.name!, type: type, patch: patch, options: options,
                                 subresource: path.subresource)
@@ -119,7 +126,7 @@ extension APIServer {
                         ("metadata", .object(metadata)), ("items", .array(page.items.map(JSONValue.object)))])
     }
 
-    private func writeOptions(_ request: APIRequest, apply: Bool = false) throws(APIError) -> WriteOptions {
+    private func writeOptions(_ request: APIRequest, grant: Authorizer.Grant, apply: Bool = false) throws(APIError) -> WriteOptions {
         let query = request.query
         if let dryRun = query["dryRun"], !dryRun.isEmpty, dryRun != "All" {
             throw APIError.invalid(ResourceType(group: "", version: "v1", kind: "DryRun", plural: "dryrun", namespaced: false),
@@ -135,7 +142,7 @@ extension APIServer {
         }
         if query["force"] == "true", !apply { throw APIError.badRequest("force is only allowed for apply patches") }
         return WriteOptions(dryRun: query["dryRun"] == "All", manager: manager, force: query["force"] == "true",
-                            fieldValidation: query["fieldValidation"] ?? "Warn")
+                            fieldValidation: query["fieldValidation"] ?? "Warn", requester: grant)
     }
 
     static func wantsTable(_ request: APIRequest) -> Bool {

@@ -15,6 +15,10 @@ public final class ObjectStore: Sendable {
                                       body: [("apiVersion", "v1"), ("kind", "Namespace"), ("metadata", .object([("name", .string(namespace))]))],
                                       options: WriteOptions(manager: "fairway-testcluster"))
             }
+            for object in BootstrapRoles.objects {
+                guard let resource = state.catalog.resource(apiVersion: object.apiVersion, kind: object.kind) else { continue }
+                _ = try? state.create(resource, namespace: "", body: object, options: WriteOptions(manager: "fairway-testcluster"))
+            }
         }
     }
 
@@ -49,6 +53,9 @@ struct WriteOptions: Sendable {
     var force = false
     /// Strict, Warn or Ignore.
     var fieldValidation = "Warn"
+    /// Who writes, for RBAC's escalation checks and for creating through server-side apply; nil
+    /// for the cluster's own writes.
+    var requester: Authorizer.Grant? = nil
 }
 
 /// The outcome of a write: the object as stored (or as it would be, on a dry run), whether it was

@@ -19,6 +19,15 @@ extension StoreState {
         }
         if resource.hasStatus, subresource != "status" { object["status"] = old?["status"] }
 
+        if let requester = options.requester, requester.byRBAC {
+            if old == nil, !RBAC(state: self).allows(requester, RBAC.Request(verb: "create", group: resource.group, resource: resource.plural,
+                                                                                namespace: resource.namespaced ? object.namespace : nil,
+                                                                                name: object.name)) {
+                throw Authorizer.forbidden(requester, verb: "create", resource: resource,
+                                           namespace: resource.namespaced ? object.namespace : nil, name: object.name)
+            }
+            try RBAC(state: self).checkEscalation(requester, writing: object, resource: resource)
+        }
         applyDefaults(resource, old: old, object: &object)
         if catalog.isCustom(resource), let schema = catalog.schema(for: resource) {
             object = try checkCustom(resource, object, schema: schema, options: options, warnings: &warnings)

@@ -26,6 +26,9 @@ struct TestClusterCommand: AsyncParsableCommand {
     @Option(help: "A bearer token allowed only get, list and watch (repeatable).")
     var readOnlyToken: [String] = []
 
+    @Option(help: "A service account's bearer token, TOKEN=NAMESPACE/NAME, whose access the cluster's Roles, ClusterRoles and bindings decide (repeatable).")
+    var serviceAccountToken: [String] = []
+
     @Option(help: "Inject a fault, e.g. 'verb=get,path=/api/v1,rate=0.5,status=503', 'latency=200', 'retry-after=2,times=1', 'drop' (repeatable).")
     var fault: [String] = []
 
@@ -39,6 +42,9 @@ struct TestClusterCommand: AsyncParsableCommand {
         guard let colon = listen.lastIndex(of: ":"), Int(listen[listen.index(after: colon)...]) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0")
         }
+        for text in serviceAccountToken where Self.serviceAccount(text) == nil {
+            throw ValidationError("--service-account-token '\(text)' is not TOKEN=NAMESPACE/NAME")
+        }
         for text in fault {
             do { _ = try FaultRule(parsing: text) } catch { throw ValidationError("--fault '\(text)': \(error.message)") }
         }
@@ -49,6 +55,10 @@ struct TestClusterCommand: AsyncParsableCommand {
         var tokens: [String: Authorizer.Grant] = [:]
         for (index, value) in token.enumerated() { tokens[value] = .admin(index == 0 ? "admin" : "admin-\(index)") }
         for (index, value) in readOnlyToken.enumerated() { tokens[value] = .readOnly(index == 0 ? "reader" : "reader-\(index)") }
+        for text in serviceAccountToken {
+            let (token, namespace, name) = Self.serviceAccount(text)!
+            tokens[token] = .serviceAccount(namespace: namespace, name: name)
+        }
         let faults = try fault.map { text throws in try FaultRule(parsing: text) }
         let cluster = try await TestCluster.start(TestCluster.Configuration(
             host: String(listen[..<colon]), port: Int(listen[listen.index(after: colon)...])!, tls: tls, tokens: tokens,
@@ -71,5 +81,13 @@ struct TestClusterCommand: AsyncParsableCommand {
             let lines = cluster.requestLog.jsonLines()
             try Data(lines.utf8).write(to: URL(fileURLWithPath: requestLog))
         }
+    }
+
+    /// `TOKEN=NAMESPACE/NAME` split, or nil.
+    static func serviceAccount(_ text: String) -> (token: String, namespace: String, name: String)? {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        let account = text[text.index(after: equals)...].split(separator: "/", omittingEmptySubsequences: false)
+        guard equals > text.startIndex, account.count == 2, !account[0].isEmpty, !account[1].isEmpty else { return nil }
+        return (String(text[..<equals]), String(account[0]), String(account[1]))
     }
 }
