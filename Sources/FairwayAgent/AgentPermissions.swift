@@ -1,31 +1,40 @@
 import FairwayCore
 
 /// The Kubernetes API access the sync agent uses, and no more: the agent's chart grants exactly
-/// these rules (a test renders the chart and compares). Helm releases are separate: the add-on
-/// charts create ClusterRoles and webhooks, so whoever installs them needs at least the rights
-/// they grant; the chart binds a role named in its values for that.
+/// these rules (a test renders the chart and compares, and the agent's end-to-end tests run under
+/// them in a cluster that evaluates RBAC). Helm releases run under a separate identity (the chart's
+/// `rbac.helmReleases`): the add-on charts create ClusterRoles and webhooks, which these rules
+/// cannot grant.
 public enum AgentPermissions {
-    /// One RBAC rule: verbs on resources of one API group.
+    /// One RBAC rule: verbs on resources of one API group, optionally only on the objects named.
     public struct Rule: Sendable, Hashable, CustomStringConvertible {
         public var group: String
         public var resources: [String]
         public var verbs: [String]
+        public var resourceNames: [String]
 
-        public init(group: String, resources: [String], verbs: [String]) {
+        public init(group: String, resources: [String], verbs: [String], resourceNames: [String] = []) {
             self.group = group
             self.resources = resources.sorted()
             self.verbs = verbs.sorted()
+            self.resourceNames = resourceNames.sorted()
         }
 
-        public var description: String { "\(group.isEmpty ? "core" : group): \(resources.joined(separator: ",")) [\(verbs.joined(separator: ","))]" }
+        public var description: String {
+            let names = resourceNames.isEmpty ? "" : " named \(resourceNames.joined(separator: ","))"
+            return "\(group.isEmpty ? "core" : group): \(resources.joined(separator: ","))\(names) [\(verbs.joined(separator: ","))]"
+        }
     }
 
-    /// What planning and applying need across the cluster: every kind Fairway renders is read
-    /// (get, list), written by server-side apply (create for new objects, patch) and pruned
-    /// (delete). Pods are listed to find notebooks in a namespace about to be deleted; CRDs are
-    /// read to wait until a chart's definitions are established. Tenant RoleBindings name the
-    /// built-in `admin` and `edit` ClusterRoles, whose rights the agent does not hold itself: writing
-    /// them needs `bind` (and `escalate` for roles it renders), as Kubernetes prevents escalation.
+    /// What planning and applying need across the cluster (tenant namespaces are created by the
+    /// agent itself, so their rights cannot come from RoleBindings made in advance):
+    /// - every kind Fairway renders (`ManagedKinds`) is read (get, list), written by server-side apply
+    ///   (create for new objects, patch) and pruned (delete), and no other kind: no Secrets, no
+    ///   Deployments, no Roles, ClusterRoles or ClusterRoleBindings;
+    /// - pods are listed to find running notebooks before a namespace is deleted;
+    /// - CRDs are read to wait until a chart's definitions are established;
+    /// - RoleBindings may name only `BoundRoles.all` (`bind` by name); the agent holds none of
+    ///   those roles' rights and has no `escalate`, so it cannot grant anything beyond them.
     public static let cluster: [Rule] = {
         var byGroup: [String: Set<String>] = [:]
         for (apiVersion, kind) in ManagedKinds.all {
@@ -36,7 +45,7 @@ public enum AgentPermissions {
             Rule(group: group, resources: Array(byGroup[group]!), verbs: ["get", "list", "create", "patch", "delete"])
         }
         rules.append(Rule(group: "", resources: ["pods"], verbs: ["list"]))
-        rules.append(Rule(group: "rbac.authorization.k8s.io", resources: ["clusterroles", "roles"], verbs: ["bind", "escalate"]))
+        rules.append(Rule(group: "rbac.authorization.k8s.io", resources: ["clusterroles"], verbs: ["bind"], resourceNames: BoundRoles.all))
         rules.append(Rule(group: "apiextensions.k8s.io", resources: ["customresourcedefinitions"], verbs: ["get"]))
         return rules
     }()
@@ -47,6 +56,11 @@ public enum AgentPermissions {
         Rule(group: "", resources: ["configmaps"], verbs: ["get", "create", "patch"]),
         Rule(group: "", resources: ["events"], verbs: ["create"]),
     ]
+
+    /// The `fairway-jupyterhub-spawner` ClusterRole the chart installs for the hub (`BoundRoles`).
+    public static let notebookSpawner: [Rule] = BoundRoles.notebookSpawnerRules.map {
+        Rule(group: $0.group, resources: $0.resources, verbs: $0.verbs)
+    }
 
     /// The resource (plural) name of a kind Fairway renders.
     static func plural(of kind: String) -> String {

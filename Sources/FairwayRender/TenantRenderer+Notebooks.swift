@@ -30,42 +30,26 @@ struct NotebookHosting: Hashable, Sendable {
 }
 
 extension TenantRenderer {
-    /// In the notebook namespace: a Role and RoleBinding that let the hub start and watch servers
-    /// there (pods, their home volumes, events; nothing else), a NetworkPolicy that lets the hub
+    /// In the notebook namespace: a RoleBinding to the `fairway-jupyterhub-spawner` ClusterRole (which
+    /// the agent's chart installs; see `BoundRoles`) that lets the hub start and watch servers there
+    /// (pods, their home volumes, events; nothing else), a NetworkPolicy that lets the hub
     /// and proxy reach the servers (under network isolation), one that keeps servers from the cloud
     /// metadata server (the chart's iptables init container needs NET_ADMIN, which the tenant's pod
     /// security refuses), and the team volume when the catalogue has one.
     func notebookObjects(_ hosting: NotebookHosting, namespace: String) -> [Manifest] {
-        var out = [hubRole(namespace), hubBinding(namespace, hosting: hosting)]
+        var out = [hubBinding(namespace, hosting: hosting)]
         if spec.isolatesNetwork { out.append(hubToServers(namespace, hosting: hosting)) }
         out.append(serversEgress(namespace))
         if let team = hosting.teamVolume { out.append(teamVolume(team, namespace: namespace)) }
         return out
     }
 
-    static let hubRoleName = "fairway-jupyterhub-spawner"
-
-    private func hubRole(_ namespace: String) -> Manifest {
-        func rule(_ resources: [String], _ verbs: [String]) -> JSONValue {
-            ["apiGroups": [""], "resources": .array(resources.map(JSONValue.string)), "verbs": .array(verbs.map(JSONValue.string))]
-        }
-        return .rendered([
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": meta.metadata(name: Self.hubRoleName, namespace: namespace, labels: [tenantLabel]),
-            "rules": [
-                rule(["pods", "persistentvolumeclaims"], ["get", "watch", "list", "create", "delete"]),
-                rule(["events"], ["get", "watch", "list"]),
-            ],
-        ])
-    }
-
     private func hubBinding(_ namespace: String, hosting: NotebookHosting) -> Manifest {
         .rendered([
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "RoleBinding",
-            "metadata": meta.metadata(name: Self.hubRoleName, namespace: namespace, labels: [tenantLabel]),
-            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(Self.hubRoleName)],
+            "metadata": meta.metadata(name: BoundRoles.notebookSpawner, namespace: namespace, labels: [tenantLabel]),
+            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": .string(BoundRoles.notebookSpawner)],
             "subjects": [["kind": "ServiceAccount", "name": .string(NotebookHosting.hubServiceAccount),
                           "namespace": .string(hosting.hubNamespace)]],
         ])

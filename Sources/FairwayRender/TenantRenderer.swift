@@ -100,14 +100,14 @@ struct TenantRenderer {
     private func ownerBinding(_ namespace: String) -> Manifest? {
         let owners = spec.owners ?? []
         guard !owners.isEmpty else { return nil }
-        return binding("tenant-owners", namespace: namespace, role: "admin",
+        return binding("tenant-owners", namespace: namespace, role: BoundRoles.tenantAdmin,
                        subjects: owners.map { Self.subject("User", $0) })
     }
 
     private func memberBinding(_ namespace: String) -> Manifest? {
         let groups = spec.members?.groups ?? [], users = spec.members?.users ?? []
         guard !groups.isEmpty || !users.isEmpty else { return nil }
-        return binding("tenant-members", namespace: namespace, role: "edit",
+        return binding("tenant-members", namespace: namespace, role: BoundRoles.tenantEdit,
                        subjects: groups.map { Self.subject("Group", $0) } + users.map { Self.subject("User", $0) })
     }
 

@@ -5,7 +5,7 @@ import Logging
 
 /// Builds the cluster target from the command line: the Kubernetes client from the kubeconfig (or
 /// the in-cluster service account; `aws eks get-token` plugins replaced by native EKS tokens), EKS
-/// access from the AWS credential chain, and the helm CLI.
+/// access from the AWS credential chain, and the helm CLI (with `--helm-kubeconfig`, under its own identity).
 enum ClusterTargets {
     static func make(_ options: TargetOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws(PipelineError) -> ClusterTarget
@@ -27,7 +27,10 @@ enum ClusterTargets {
         }
         var helm: HelmClient?
         if !options.noHelm {
-            helm = HelmClient(executable: options.helm ?? "helm", kubeconfig: options.access.kubeconfig, kubeContext: options.access.context,
+            // A kubeconfig of its own gives Helm releases their own identity, in that file's current context.
+            let kubeconfig = options.helmKubeconfig ?? options.access.kubeconfig
+            let context = options.helmKubeconfig == nil ? options.access.context : nil
+            helm = HelmClient(executable: options.helm ?? "helm", kubeconfig: kubeconfig, kubeContext: context,
                               logger: Logger(label: "fairway.helm", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
         let name = "cluster \(connection.contextName ?? "in-cluster") (\(connection.server))"

@@ -47,6 +47,11 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .long, help: "Leave Helm releases out of the plan.")
     var noHelm = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Kubeconfig helm uses for Helm releases (default: the cluster's own access).",
+        discussion: "Lets Helm releases run under their own identity: the add-on charts create ClusterRoles, so installing them needs rights the agent's own service account does not hold."))
+    var helmKubeconfig: String?
+
     @Option(name: .long, help: "Local state directory (the target when no cluster is named).")
     var state: String = ".fairway/state"
 

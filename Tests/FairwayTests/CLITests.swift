@@ -163,7 +163,7 @@ import FairwayCore
         defer { try? FileManager.default.removeItem(atPath: out) }
         let render = try CLIRun.fairway(["render", RepoPaths.template.path, "--out", "\(out)/render"])
         #expect(render.status == 0)
-        #expect(render.stdout.contains("Wrote 134 objects, 4 Helm releases and 1 node groups"))
+        #expect(render.stdout.contains("Wrote 130 objects, 4 Helm releases and 1 node groups"))
         let namespaces = try String(contentsOfFile: "\(out)/render/kubernetes/_cluster/namespace.yaml", encoding: .utf8)
         #expect(namespaces.contains("name: platform-ci"))
         #expect(FileManager.default.fileExists(atPath: "\(out)/render/eks/gpu-h100-mig.json"))

@@ -15,7 +15,7 @@ import FairwayCore
         let plan = try CLIRun.fairway(["plan", "--repo", fixture.url, "--ref", "main", "--cache", cache,
                                        "--state", fixture.root.appendingPathComponent("state").path, "--output", "json"])
         #expect(plan.status == 0)
-        #expect(try JSONReader.parse(plan.stdout)["summary"]?["create"] == 134)
+        #expect(try JSONReader.parse(plan.stdout)["summary"]?["create"] == 130)
         let bad = try CLIRun.fairway(["validate", "--repo", fixture.url, "--ref", "nope", "--cache", cache])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("the repository has no ref or commit 'nope' [git-unknown-ref]"))
@@ -41,7 +41,7 @@ import FairwayCore
         #expect(text.stdout.contains("~ spec.hard[\"requests.cpu\"]: \"256\" -> \"300\""))
         let json = try JSONReader.parse(try CLIRun.fairway(args + ["--output", "json"]).stdout)
         #expect(json["from"] == .string(base))
-        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 132])
+        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 128])
         let markdown = try CLIRun.fairway(args + ["--output", "markdown"]).stdout
         #expect(markdown.contains("**0 to create, 2 to update, 0 to delete**"))
         #expect(markdown.contains("<details><summary>2 changes</summary>"))
@@ -91,7 +91,7 @@ import FairwayCore
         #expect(local.status == 0, "\(local.stderr)")
         let json = try JSONReader.parse(local.stdout)
         #expect(json["to"] == .string(head))
-        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 132])
+        #expect(json["summary"] == ["create": 0, "update": 2, "delete": 0, "unchanged": 128])
         let notARepository = try CLIRun.fairway(["diff", fixture.root.path, "--from", "main", "--to", "HEAD"])
         #expect(notARepository.status == 1)
         #expect(notARepository.stderr.contains("is not a Git repository"))

@@ -20,7 +20,7 @@ import Testing
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let saved = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
         #expect(saved["kind"] == "FairwayPlan")
-        #expect(saved["plan"]?["summary"]?["create"] == 134)
+        #expect(saved["plan"]?["summary"]?["create"] == 130)
 
         let applied = try CLIRun.fairway(["apply", file, "--state", state])
         #expect(applied.status == 0, "\(applied.stderr)")

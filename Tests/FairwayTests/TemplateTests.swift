@@ -93,7 +93,7 @@ import FairwaySource
             #expect(source?.hasSuffix("@local") == true)
         }
         let kinds = Set(desired.manifests.map(\.key.kind))
-        #expect(kinds == ["Namespace", "ResourceQuota", "LimitRange", "Role", "RoleBinding", "NetworkPolicy", "ServiceAccount",
+        #expect(kinds == ["Namespace", "ResourceQuota", "LimitRange", "RoleBinding", "NetworkPolicy", "ServiceAccount",
                           "PriorityClass", "WorkloadPriorityClass", "ResourceFlavor", "Cohort", "ClusterQueue", "LocalQueue",
                           "NodePool", "EC2NodeClass", "RayJob", "RayCluster", "RayService"])
     }

@@ -50,7 +50,7 @@ import Testing
         let service = try Self.one("Service", in: objects)
         #expect(service.value(at: ["spec", "ports"])?.arrayValue?.first?["name"] == "http")
         #expect(service.value(at: ["spec", "ports"])?.arrayValue?.first?["port"]?.intValue == 8080)
-        let serviceAccount = try Self.one("ServiceAccount", in: objects)
+        let serviceAccount = try Self.one("ServiceAccount", named: "fairway", in: objects)
         #expect(serviceAccount.value(at: ["metadata", "annotations", "eks.amazonaws.com/role-arn"]) == nil)
         #expect(!objects.contains { $0["kind"] == "ServiceMonitor" }, "a ServiceMonitor without serviceMonitor.enabled")
         #expect(try Self.one("PodDisruptionBudget", in: objects).value(at: ["spec", "minAvailable"])?.intValue == 1)
@@ -58,9 +58,10 @@ import Testing
 
     @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func theAgentsRolesAreExactlyAgentPermissions() async throws {
         let objects = try await Self.render()
-        let clusterRole = try Self.one("ClusterRole", in: objects)
+        let clusterRole = try Self.one("ClusterRole", named: "fairway", in: objects)
+        let spawner = try Self.one("ClusterRole", named: .string(BoundRoles.notebookSpawner), in: objects)
         let role = try Self.one("Role", in: objects)
-        for object in [clusterRole, role] {
+        for object in [clusterRole, role, spawner] {
             let rules = object["rules"]?.arrayValue ?? []
             let wildcards = rules.flatMap { rule in
                 ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"].flatMap { field in
@@ -69,18 +70,24 @@ import Testing
             }
             #expect(wildcards.isEmpty, "\(object["kind"]?.stringValue ?? "?") grants * in \(wildcards)")
         }
-        for (object, permissions) in [(clusterRole, AgentPermissions.cluster), (role, AgentPermissions.namespace)] {
-            let granted = Set(Self.normalised(try Self.rules(of: object))), expected = Set(Self.normalised(permissions))
+        for (object, permissions) in [(clusterRole, AgentPermissions.cluster), (role, AgentPermissions.namespace),
+                                      (spawner, AgentPermissions.notebookSpawner)] {
+            let granted = Set(try Self.rules(of: object).flatMap(Self.atoms)), expected = Set(permissions.flatMap(Self.atoms))
             #expect(granted == expected, """
-                \(object["kind"]?.stringValue ?? "?") differs from AgentPermissions: \
-                beyond it \(granted.subtracting(expected).map(\.description).sorted()), \
-                missing \(expected.subtracting(granted).map(\.description).sorted())
+                \(object.value(at: ["metadata", "name"])?.stringValue ?? "?") differs from AgentPermissions: \
+                beyond it \(granted.subtracting(expected).sorted()), missing \(expected.subtracting(granted).sorted())
                 """)
         }
+        // Least privilege: nothing that lets the agent grant itself more than the roles it binds.
+        let atoms = Set(AgentPermissions.cluster.flatMap(Self.atoms))
+        #expect(!atoms.contains { $0.hasPrefix("rbac.authorization.k8s.io/") && $0.contains(" escalate") })
+        #expect(!atoms.contains { $0.hasPrefix("rbac.authorization.k8s.io/clusterrole") && !$0.contains("bind") }, "writes ClusterRoles or their bindings")
+        #expect(!atoms.contains { $0.hasPrefix("/secrets") || $0.hasPrefix("apps/") }, "Secrets or Deployments")
+        #expect(atoms.filter { $0.contains(" bind") }.sorted() == BoundRoles.all.map { "rbac.authorization.k8s.io/clusterroles \($0) bind" }.sorted())
         #expect(role.value(at: ["metadata", "namespace"])?.stringValue == Self.namespace)
 
         // Each binding ties its role to the agent's service account, in the release namespace.
-        let account = try #require(try Self.one("ServiceAccount", in: objects).value(at: ["metadata", "name"]))
+        let account = try #require(try Self.one("ServiceAccount", named: "fairway", in: objects).value(at: ["metadata", "name"]))
         let subject: JSONValue = [["kind": "ServiceAccount", "name": account, "namespace": .string(Self.namespace)]]
         let clusterBinding = try Self.one("ClusterRoleBinding", named: clusterRole.value(at: ["metadata", "name"]), in: objects,
                                           by: ["roleRef", "name"])
@@ -88,22 +95,45 @@ import Testing
         let binding = try Self.one("RoleBinding", in: objects)
         #expect(binding["roleRef"] == ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role.value(at: ["metadata", "name"])!])
         #expect(binding["subjects"] == subject)
+        #expect(!objects.contains { $0["kind"] == "ClusterRoleBinding" && $0.value(at: ["roleRef", "name"]) == .string(BoundRoles.notebookSpawner) },
+                "the spawner role is bound by Fairway in notebook namespaces, not by the chart")
+        let disabled = try await Self.render(["rbac.notebookSpawner.create=false"])
+        #expect(!disabled.contains { $0["kind"] == "ClusterRole" && $0.value(at: ["metadata", "name"]) == .string(BoundRoles.notebookSpawner) })
     }
 
-    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func helmReleasesAreBoundApartAndFollowTheValues() async throws {
+    @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func helmReleasesRunUnderTheirOwnServiceAccount() async throws {
         // The bindings of any ClusterRole but the agent's own.
         func releaseBindings(_ objects: [JSONValue]) throws -> [JSONValue] {
-            let own = try Self.one("ClusterRole", in: objects).value(at: ["metadata", "name"])
+            let own = try Self.one("ClusterRole", named: "fairway", in: objects).value(at: ["metadata", "name"])
             return objects.filter { $0["kind"] == "ClusterRoleBinding" && $0.value(at: ["roleRef", "name"]) != own }
         }
-        let byDefault = try releaseBindings(try await Self.render())
+        let objects = try await Self.render()
+        let byDefault = try releaseBindings(objects)
         #expect(byDefault.count == 1 && byDefault.first?.value(at: ["roleRef", "name"]) == "cluster-admin", "\(byDefault)")
-        #expect(byDefault.first?["subjects"]?.arrayValue?.first?["name"] == "fairway")
+        #expect(byDefault.first?["subjects"] == [["kind": "ServiceAccount", "name": "fairway-helm", "namespace": .string(Self.namespace)]],
+                "cluster-admin goes to the Helm releases' service account, never to the agent's")
+        let token = try Self.one("Secret", in: objects)
+        #expect(token["type"] == "kubernetes.io/service-account-token")
+        #expect(token.value(at: ["metadata", "annotations", "kubernetes.io/service-account.name"]) == "fairway-helm")
+        let kubeconfigText = try #require(try Self.one("ConfigMap", in: objects).value(at: ["data", "kubeconfig"])?.stringValue)
+        let kubeconfig = try #require(try YAMLParser.parse(Array(kubeconfigText.utf8)).documents.first).jsonValue()
+        #expect(kubeconfig.value(at: ["users"])?.arrayValue?.first?.value(at: ["user", "tokenFile"]) == "/var/run/fairway/helm-token/token")
+        #expect(!kubeconfigText.contains("token:"), "the kubeconfig names the token file, it holds no token")
+        let container = try #require(try Self.one("Deployment", in: objects).value(at: ["spec", "template", "spec", "containers"])?.arrayValue?.first)
+        let args = (container["args"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(Self.value(after: "--helm-kubeconfig", in: args) == "/etc/fairway/helm/kubeconfig")
+        let mounts = (container["volumeMounts"]?.arrayValue ?? []).compactMap { $0["mountPath"]?.stringValue }
+        #expect(mounts.contains("/var/run/fairway/helm-token") && mounts.contains("/etc/fairway/helm"), "\(mounts)")
+
         let named = try releaseBindings(try await Self.render(["rbac.helmReleases.clusterRole=platform-helm"]))
         #expect(named.map { $0.value(at: ["roleRef", "name"]) } == ["platform-helm"])
         let disabled = try await Self.render(["rbac.helmReleases.enabled=false"])
         #expect(try releaseBindings(disabled).isEmpty)
         #expect(disabled.filter { $0["kind"] == "ClusterRoleBinding" }.count == 1, "the agent's own binding stays")
+        #expect(!disabled.contains { $0["kind"] == "Secret" || $0.value(at: ["metadata", "name"]) == "fairway-helm" })
+        let disabledArgs = try #require(try Self.one("Deployment", in: disabled).value(at: ["spec", "template", "spec", "containers"])?
+            .arrayValue?.first?["args"]?.arrayValue).compactMap(\.stringValue)
+        #expect(disabledArgs.contains("--no-helm") && !disabledArgs.contains("--helm-kubeconfig"), "\(disabledArgs)")
     }
 
     @Test(.enabled(if: Tools.installed("helm"), "needs helm (bash scripts/setup)")) func optionsRenderAndPassKubernetesSchemas() async throws {
@@ -111,7 +141,7 @@ import Testing
             "serviceMonitor.enabled=true", "serviceAccount.roleArn=\(Self.roleArn)", "webhook.existingSecret=fairway-webhook",
             "gitCredentials.secretName=fairway-git", "gitCredentials.caBundleKey=ca.pem", "driftInterval=10m",
         ])
-        let serviceAccount = try Self.one("ServiceAccount", in: objects)
+        let serviceAccount = try Self.one("ServiceAccount", named: "fairway", in: objects)
         #expect(serviceAccount.value(at: ["metadata", "annotations", "eks.amazonaws.com/role-arn"])?.stringValue == Self.roleArn)
         let monitor = try Self.one("ServiceMonitor", in: objects)
         #expect(monitor["apiVersion"] == "monitoring.coreos.com/v1")
@@ -173,22 +203,29 @@ import Testing
         Dictionary((container["env"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0) }) { $1 }
     }
 
-    /// A role's rules, one per API group. Fields AgentPermissions never uses (resourceNames,
-    /// nonResourceURLs) are refused, since the chart must grant exactly what it lists.
+    /// A role's rules, one per API group. Fields AgentPermissions never uses (nonResourceURLs, or
+    /// anything unknown) are refused, since the chart must grant exactly what it lists.
     static func rules(of role: JSONValue) throws -> [AgentPermissions.Rule] {
         try (role["rules"]?.arrayValue ?? []).flatMap { rule -> [AgentPermissions.Rule] in
             let fields = Set(rule.objectValue?.keys ?? [])
-            guard fields == ["apiGroups", "resources", "verbs"] else { throw ChartError("rule with fields \(fields.sorted()): \(rule)") }
+            guard fields.isSubset(of: ["apiGroups", "resources", "verbs", "resourceNames"]) else {
+                throw ChartError("rule with fields \(fields.sorted()): \(rule)")
+            }
             func strings(_ field: String) -> [String] { (rule[field]?.arrayValue ?? []).compactMap(\.stringValue) }
-            return strings("apiGroups").map { AgentPermissions.Rule(group: $0, resources: strings("resources"), verbs: strings("verbs")) }
+            return strings("apiGroups").map {
+                AgentPermissions.Rule(group: $0, resources: strings("resources"), verbs: strings("verbs"), resourceNames: strings("resourceNames"))
+            }
         }
     }
 
-    /// Rules in one form: those with the same group and verbs merged, resources and verbs sorted.
-    static func normalised(_ rules: [AgentPermissions.Rule]) -> [AgentPermissions.Rule] {
-        var resources: [[String]: Set<String>] = [:]
-        for rule in rules { resources[[rule.group] + rule.verbs.sorted(), default: []].formUnion(rule.resources) }
-        return resources.map { key, names in AgentPermissions.Rule(group: key[0], resources: Array(names), verbs: Array(key.dropFirst())) }
+    /// A rule as `group/resource [name] verb` lines, one per combination, so two ways of writing
+    /// the same rights compare equal.
+    static func atoms(_ rule: AgentPermissions.Rule) -> [String] {
+        rule.resources.flatMap { resource in
+            rule.verbs.flatMap { verb in
+                rule.resourceNames.isEmpty ? ["\(rule.group)/\(resource) \(verb)"] : rule.resourceNames.map { "\(rule.group)/\(resource) \($0) \(verb)" }
+            }
+        }
     }
 }
 

@@ -53,7 +53,7 @@ extension LiveEndToEnd {
                 let report = try Self.report(first)
                 #expect(report["succeeded"] == true && report["failed"] == 0 && report["skipped"] == 0)
                 let subjects = Self.subjects(report)
-                #expect(subjects.count == 134 + 1 + 4, "\(subjects.count)")
+                #expect(subjects.count == 130 + 1 + 4, "\(subjects.count)")
                 let kueue = try #require(subjects.firstIndex(of: "release kueue-system/kueue"))
                 let kuberay = try #require(subjects.firstIndex(of: "release kuberay-system/kuberay-operator"))
                 let group = try #require(subjects.firstIndex(of: "node group gpu-h100-mig"))
@@ -171,7 +171,7 @@ extension LiveEndToEnd {
                 #expect(second.status == 0, "\(second.stderrText)")
                 let settled = try await world.planJSON()
                 #expect(settled["summary"]?["create"] == 0 && settled["summary"]?["update"] == 0 && settled["summary"]?["delete"] == 0)
-                #expect(settled["summary"]?["unchanged"] == 134)
+                #expect(settled["summary"]?["unchanged"] == 130)
                 #expect(settled["nodeGroups"] == [] && settled["releases"] == [])
                 // Nothing lost and nothing extra: every desired object is in place, and no owned object
                 // outside Git is left over (the plan lists every owned object of the managed kinds, and would

@@ -142,7 +142,7 @@ extension LiveEndToEnd {
             try await Self.withWorld { world in
                 // 1. An empty cluster: everything is created, installed and made.
                 let empty = try await world.planJSON()
-                #expect(empty["summary"]?["create"] == 134)
+                #expect(empty["summary"]?["create"] == 130)
                 #expect(empty["nodeGroups"]?.arrayValue?.map { $0["action"] } == ["create"])
                 #expect(empty["releases"]?.arrayValue?.map { $0["action"] } == ["install", "install", "install", "install"])
                 #expect(empty["gpuChanges"]?.arrayValue?.count == 11)
@@ -156,7 +156,7 @@ extension LiveEndToEnd {
                 #expect(sameJSON["changes"] == [], "\(sameJSON["changes"].map { JSONWriter.string($0) } ?? "")")
                 #expect(sameJSON["nodeGroups"] == [], "\(sameJSON["nodeGroups"].map { JSONWriter.string($0) } ?? "")")
                 #expect(sameJSON["releases"] == [], "\(sameJSON["releases"].map { JSONWriter.string($0) } ?? "")")
-                #expect(sameJSON["summary"]?["unchanged"] == 134)
+                #expect(sameJSON["summary"]?["unchanged"] == 130)
 
                 // 3. Hand edits: a kubectl patch, a node group scaled through boto3, a helm upgrade.
                 let patched = try await world.sandbox.kubectl(["-n", "research", "patch", "resourcequota", "tenant-quota", "--type", "merge",

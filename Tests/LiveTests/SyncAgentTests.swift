@@ -65,7 +65,7 @@ extension LiveEndToEnd {
                 }
                 var status = try #require(try await Self.status(world))
                 #expect(status["result"] == "applied" && status["errors"] == [], "\(status)\n\(agent.logText.suffix(3000))")
-                #expect(status["lastRun"]?["apply"]?["applied"] == 139, "\(status)")
+                #expect(status["lastRun"]?["apply"]?["applied"] == 135, "\(status)")
                 #expect(try await Self.quota(world, "pods") == "300")
                 print("sync: template applied \(initial) after start")
 

@@ -33,6 +33,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
+{{/* The ServiceAccount Helm releases run under (rbac.helmReleases). */}}
+{{- define "fairway.helmServiceAccountName" -}}
+{{- printf "%s-helm" (include "fairway.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* Where the Git credentials and the webhook secret are mounted. */}}
 {{- define "fairway.gitCredentialsDir" -}}/etc/fairway/git{{- end -}}
 {{- define "fairway.webhookDir" -}}/etc/fairway/webhook{{- end -}}
+{{/* Where the Helm releases' token and their kubeconfig are mounted. */}}
+{{- define "fairway.helmTokenDir" -}}/var/run/fairway/helm-token{{- end -}}
+{{- define "fairway.helmKubeconfigDir" -}}/etc/fairway/helm{{- end -}}
