@@ -151,6 +151,18 @@ enum Protobuf {
             13: ("ownerReferences", .repeated(.message(ownerReference))), 14: ("finalizers", .repeated(.string)),
             17: ("managedFields", .repeated(.message(managedFields))),
         ]
+        /// rbac.authorization.k8s.io/v1 PolicyRule.
+        static let policyRule: Message = [1: ("verbs", .repeated(.string)), 2: ("apiGroups", .repeated(.string)),
+                                          3: ("resources", .repeated(.string)), 4: ("resourceNames", .repeated(.string)),
+                                          5: ("nonResourceURLs", .repeated(.string))]
+
+        /// RoleBinding and ClusterRoleBinding: subjects and the role they name.
+        static let binding: Message = [
+            1: ("metadata", .message(objectMeta)),
+            2: ("subjects", .repeated(.message([1: ("kind", .string), 2: ("apiGroup", .string), 3: ("name", .string), 4: ("namespace", .string)]))),
+            3: ("roleRef", .message([1: ("apiGroup", .string), 2: ("kind", .string), 3: ("name", .string)])),
+        ]
+
         static let kinds: [String: Message] = [
             "Secret": [1: ("metadata", .message(objectMeta)), 2: ("data", .map(value: .bytes)), 3: ("type", .string),
                        4: ("stringData", .map(value: .string)), 5: ("immutable", .bool)],
@@ -161,6 +173,11 @@ enum Protobuf {
             "ServiceAccount": [1: ("metadata", .message(objectMeta)),
                                3: ("imagePullSecrets", .repeated(.message([1: ("name", .string)]))),
                                4: ("automountServiceAccountToken", .bool)],
+            "Role": [1: ("metadata", .message(objectMeta)), 2: ("rules", .repeated(.message(policyRule)))],
+            "ClusterRole": [1: ("metadata", .message(objectMeta)), 2: ("rules", .repeated(.message(policyRule))),
+                            3: ("aggregationRule", .message([1: ("clusterRoleSelectors", .repeated(.message([1: ("matchLabels", .map(value: .string))])))]))],
+            "RoleBinding": binding,
+            "ClusterRoleBinding": binding,
             "DeleteOptions": [1: ("gracePeriodSeconds", .int64),
                               2: ("preconditions", .message([1: ("uid", .string), 2: ("resourceVersion", .string)])),
                               3: ("orphanDependents", .bool), 4: ("propagationPolicy", .string), 5: ("dryRun", .repeated(.string))],

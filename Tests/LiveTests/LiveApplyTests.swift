@@ -11,8 +11,8 @@ extension LiveEndToEnd {
     @Suite(.serialized) struct LiveApplyTests {
         typealias World = LivePlanTests.World
 
-        static func withWorld(_ body: (World, _ charts: String) async throws -> Void) async throws {
-            try await LivePlanTests.withWorld(crds: { $0.contains("/karpenter/") }) { world in
+        static func withWorld(clusterArguments: [String] = [], _ body: (World, _ charts: String) async throws -> Void) async throws {
+            try await LivePlanTests.withWorld(crds: { $0.contains("/karpenter/") }, clusterArguments: clusterArguments) { world in
                 let crds = try Paths.referenceCRDs()
                 for release in try RenderedReleases.read(world.render + "/helm/releases.yaml") {
                     let brings = crds.filter { $0.contains(release.chart == "kueue" ? "/kueue/" : "/kuberay/") }

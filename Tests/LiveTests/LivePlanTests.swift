@@ -69,12 +69,14 @@ extension LiveEndToEnd {
             }
         }
 
-        /// A world with the reference CRDs that `crds` accepts (by path) installed by kubectl.
-        static func withWorld(crds: (String) -> Bool = { _ in true }, _ body: (World) async throws -> Void) async throws {
+        /// A world with the reference CRDs that `crds` accepts (by path) installed by kubectl; the
+        /// cluster process gets `clusterArguments` (tokens, for one).
+        static func withWorld(crds: (String) -> Bool = { _ in true }, clusterArguments: [String] = [],
+                              _ body: (World) async throws -> Void) async throws {
             guard Tools.available("helm"), Tools.available("kubectl"),
                   let python = await Python.interpreter(with: ["moto.server", "boto3"], for: "the live plan tests") else { return }
             _ = try await PythonServer.withMoto { moto in
-                try await ClusterProcess.with { cluster in
+                try await ClusterProcess.with(clusterArguments) { cluster in
                     let sandbox = cluster.sandbox
                     let repo = sandbox.directory.appendingPathComponent("platform").path
                     try FileManager.default.copyItem(atPath: Paths.template.path, toPath: repo)

@@ -13,23 +13,54 @@ extension LiveEndToEnd {
         typealias World = LivePlanTests.World
         static let webhookSecret = "webhook-secret-9d2f61"
 
-        /// The world, a git daemon serving the template, the agent's namespace and its webhook secret file.
+        static let adminToken = "admin-token-5b1e07"
+        static let agentToken = "agent-token-c4a9d2"
+        static let namespace = "fairway-system"
+
+        /// The world, a git daemon serving the template, the agent's namespace, its webhook secret
+        /// file, and the agent chart's RBAC: the cluster (HTTPS, since clients send tokens only over TLS) evaluates RBAC, and the agent's kubeconfig
+        /// (`agent.kubeconfig`) is its service account's token, bound by the chart's roles and
+        /// nothing else. Helm releases run as the admin, standing in for the chart's Helm identity.
         static func withAgentWorld(_ body: (World, GitDaemon, _ charts: String) async throws -> Void) async throws {
-            try await LiveApplyTests.withWorld { world, charts in
+            let tokens = ["--tls", "--token", adminToken, "--service-account-token", "\(agentToken)=\(namespace)/fairway"]
+            try await LiveApplyTests.withWorld(clusterArguments: tokens) { world, charts in
                 let git = try await GitDaemon(template: world.repo, in: world.sandbox.directory.appendingPathComponent("sync"))
                 defer { git.stop() }
-                let created = try await world.sandbox.kubectl(["create", "namespace", "fairway-system"])
+                let created = try await world.sandbox.kubectl(["create", "namespace", namespace])
                 try #require(created.status == 0, "\(created)")
+                try await installChartRBAC(world)
+                let kubeconfig = try String(contentsOfFile: world.sandbox.kubeconfig, encoding: .utf8)
+                try #require(kubeconfig.contains(adminToken))
+                _ = try world.sandbox.write("agent.kubeconfig", kubeconfig.replacingOccurrences(of: adminToken, with: agentToken))
                 _ = try world.sandbox.write("webhook-secret", webhookSecret + "\n")
                 try await body(world, git, charts)
             }
+        }
+
+        /// The agent chart's ServiceAccount, ClusterRole, Role, their bindings and the notebook spawner
+        /// ClusterRole, as `helm template` renders them, applied by the admin.
+        static func installChartRBAC(_ world: World) async throws {
+            let chart = Paths.root.appendingPathComponent("deploy/chart/fairway").path
+            let templates = ["serviceaccount", "clusterrole", "clusterrolebinding", "role", "rolebinding", "notebook-spawner-clusterrole"]
+            let rendered = try await world.sandbox.helm(["template", "fairway", chart, "--namespace", namespace]
+                + templates.flatMap { ["--show-only", "templates/\($0).yaml"] })
+            try #require(rendered.status == 0, "\(rendered)")
+            let applied = try await world.sandbox.kubectl(["apply", "--server-side", "-n", namespace, "-f", "-"], stdin: rendered.stdout)
+            try #require(applied.status == 0, "\(applied)")
+        }
+
+        /// kubectl as the agent's service account.
+        static func kubectlAsAgent(_ world: World, _ arguments: [String]) async throws -> Run {
+            try await world.sandbox.kubectl(["--kubeconfig", world.sandbox.directory.appendingPathComponent("agent.kubeconfig").path] + arguments)
         }
 
         static func agent(_ world: World, _ git: GitDaemon, charts: String, identity: String, _ extra: [String]) throws -> AgentProcess {
             var environment = world.environment
             environment["FAIRWAY_LOG_LEVEL"] = "info"
             let cache = world.sandbox.directory.appendingPathComponent("cache-\(identity)").path
-            return try AgentProcess(["--repo", git.url, "--ref", "main", "--kubeconfig", world.sandbox.kubeconfig,
+            return try AgentProcess(["--repo", git.url, "--ref", "main",
+                                     "--kubeconfig", world.sandbox.directory.appendingPathComponent("agent.kubeconfig").path,
+                                     "--helm-kubeconfig", world.sandbox.kubeconfig,
                                      "--aws-endpoint-url", world.moto.url.description, "--helm", Tools.path("helm")!, "--charts", charts,
                                      "--cache", cache, "--webhook-secret-file", world.sandbox.directory.appendingPathComponent("webhook-secret").path]
                                     + extra, identity: identity, environment: environment, directory: world.sandbox.directory)
@@ -68,6 +99,9 @@ extension LiveEndToEnd {
                 #expect(status["lastRun"]?["apply"]?["applied"] == 135, "\(status)")
                 #expect(try await Self.quota(world, "pods") == "300")
                 print("sync: template applied \(initial) after start")
+
+                // 1b. It did so under the chart's RBAC, which cannot be turned into more.
+                try await Self.expectNoEscalation(world)
 
                 // 2. A pushed change to one tenant is applied within one interval.
                 try git.edit("tenants/research.yaml", #"pods: "300""#, #"pods: "400""#)
@@ -112,13 +146,44 @@ extension LiveEndToEnd {
                 #expect((try await agent.metric("fairway_drift_objects") ?? 0) >= 1)
                 print("sync: kubectl drift corrected \(corrected) after the edit (drift interval 3s)")
 
-                // 5. SIGTERM: the agent releases its Lease and exits cleanly.
+                // 5. A removed file prunes what it described (delete, under the same RBAC); the broken tenant goes too.
+                try git.remove("tenants/broken.yaml")
+                try git.remove("ray/students/ray-intro.yaml")
+                _ = try await git.commit("students: no intro cluster")
+                try await eventually("the removed RayCluster pruned", timeout: .seconds(90)) {
+                    try await world.sandbox.kubectl(["-n", "students", "get", "raycluster", "ray-intro"]).status != 0
+                }
+                status = try #require(try await Self.status(world))
+                #expect(status["result"] == "applied" && status["errors"] == [], "\(status)\n\(agent.logText.suffix(3000))")
+
+                // 6. SIGTERM: the agent releases its Lease and exits cleanly.
                 let exit = await agent.stop(SIGTERM)
                 #expect(exit == 0, "\(agent.logText.suffix(2000))")
                 let lease = try await world.sandbox.kubectl(["-n", "fairway-system", "get", "lease", "fairway-sync", "-o", "jsonpath={.spec.holderIdentity}"])
                 #expect(lease.stdout == "")
                 #expect(!agent.logText.contains(Self.webhookSecret) && !agent.logText.contains(LivePlanTests.plantedValue))
             }
+        }
+
+        /// As the agent: binding cluster-admin (cluster-wide or in a tenant namespace), writing a
+        /// ClusterRole or a Role, reading Secrets and writing Deployments are all forbidden.
+        static func expectNoEscalation(_ world: World) async throws {
+            let account = "--serviceaccount=\(namespace):fairway"
+            let attempts: [(arguments: [String], says: String)] = [
+                (["create", "clusterrolebinding", "fairway-takeover", "--clusterrole=cluster-admin", account], "cannot create resource \"clusterrolebindings\""),
+                (["-n", "research", "create", "rolebinding", "takeover", "--clusterrole=cluster-admin", account],
+                 "is attempting to grant RBAC permissions not currently held"),
+                (["create", "clusterrole", "anything", "--verb=*", "--resource=*"], "cannot create resource \"clusterroles\""),
+                (["-n", "research", "create", "role", "pods", "--verb=create", "--resource=pods"], "cannot create resource \"roles\""),
+                (["get", "secrets", "-A"], "cannot list resource \"secrets\""),
+                (["-n", "research", "create", "deployment", "miner", "--image=busybox"], "cannot create resource \"deployments\""),
+            ]
+            for attempt in attempts {
+                let run = try await kubectlAsAgent(world, attempt.arguments)
+                #expect(run.status != 0 && run.stderr.contains("forbidden") && run.stderr.contains(attempt.says),
+                        "kubectl \(attempt.arguments.joined(separator: " ")) as the agent: \(run)")
+            }
+            #expect(try await world.sandbox.kubectl(["get", "clusterrolebinding", "fairway-takeover"]).status != 0)
         }
 
         @Test func aSignedWebhookSyncsAtOnceAndABadSignatureChangesNothing() async throws {
