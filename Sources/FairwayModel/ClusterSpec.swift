@@ -18,7 +18,18 @@ public struct ClusterSpec: Decodable, Sendable {
         public var kubernetesVersion: String
         public var nodeRoleArn: String
         public var subnetIds: [String]
+        /// The same subnets by availability zone (`us-west-2b: subnet-...`): a managed node group whose
+        /// pool names `instances.zones` is placed in exactly those zones' subnets.
+        public var subnets: [String: String]?
         public var karpenter: Karpenter?
+
+        /// The subnets of a managed node group: those of `zones` when given (in their order, once
+        /// each; zones without a subnet are left out, and `validate` reports them), else every subnet.
+        public func subnets(forZones zones: [String]?) -> [String] {
+            guard let zones, !zones.isEmpty, let subnets else { return subnetIds }
+            var seen: Set<String> = []
+            return zones.compactMap { subnets[$0] }.filter { seen.insert($0).inserted }
+        }
     }
 
     public struct Addon: Decodable, Sendable {

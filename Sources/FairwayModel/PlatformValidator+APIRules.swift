@@ -15,7 +15,9 @@ extension PlatformValidator {
         for pool in platform.nodePools {
             checkNodeLabels(of: pool)
             if let region { checkZones(of: pool, region: region) }
+            checkSubnets(of: pool)
         }
+        checkSubnetMap()
         checkGPUsPerPod()
     }
 

@@ -16,6 +16,8 @@ extension KindSchemas {
             Field("kubernetesVersion", .text, required: true, "Kubernetes minor version, quoted (`\"1.33\"`)."),
             Field("nodeRoleArn", .string(.iamRoleArn), required: true, "IAM role for managed node groups."),
             Field("subnetIds", .list(.string(.subnetId), minItems: 1), required: true, "Private subnets for node groups (`subnet-` and 8 or 17 hex digits)."),
+            Field("subnets", .map(.string(.subnetId)),
+                  "The subnets of `subnetIds` by availability zone (`us-west-2b: subnet-...`). Required when a managed node group's pool names `instances.zones`: the group is placed in those zones' subnets only."),
             Field("karpenter", .object(ObjectSchema("Karpenter settings.", [
                 Field("nodeRole", .text, required: true, "IAM role name Karpenter nodes assume."),
                 Field("discoveryTag", .text, required: true,

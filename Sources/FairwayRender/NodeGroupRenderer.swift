@@ -15,7 +15,7 @@ struct NodeGroupRenderer {
             ("clusterName", .string(cluster.spec.eks.clusterName)),
             ("nodegroupName", .string(pool.name)),
             ("scalingConfig", scalingConfig),
-            ("subnets", .array(cluster.spec.eks.subnetIds.map(JSONValue.string))),
+            ("subnets", .array(cluster.spec.eks.subnets(forZones: spec.instances.zones).map(JSONValue.string))),
             ("instanceTypes", .array(Self.instanceTypes(spec.instances).map(JSONValue.string))),
             ("amiType", .string(Self.amiType(spec))),
             ("nodeRole", .string(cluster.spec.eks.nodeRoleArn)),

@@ -52,6 +52,15 @@ extension ModelRuleTests {
         // Subnet ids and role ARNs as AWS writes them.
         RuleCase(code: "invalid-value", path: "cluster.yaml", old: "subnet-0a1b2c3d4e5f60701",
                  new: "subnet-0a1b2c3", lineOf: "subnet-0a1b2c3 "),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "us-west-2b: subnet-0a1b2c3d4e5f60702",
+                 new: "us-west-2b: subnet-0A1B", lineOf: "us-west-2b: subnet-0A1B"),
+        // Managed node groups are placed in their zones' subnets: spec.eks.subnets says which those are.
+        RuleCase(code: "zone-without-subnet", path: "nodepools/gpu-h100-mig.yaml", old: "      - us-west-2b            # where",
+                 new: "      - us-west-2d            # where", lineOf: "- us-west-2d"),
+        RuleCase(code: "subnet-not-listed", path: "cluster.yaml", old: "us-west-2c: subnet-0a1b2c3d4e5f60703",
+                 new: "us-west-2c: subnet-0a1b2c3d4e5f60799", lineOf: "us-west-2c: subnet-0a1b2c3d4e5f60799"),
+        RuleCase(code: "zone-outside-region", path: "cluster.yaml", old: "us-west-2c: subnet-0a1b2c3d4e5f60703",
+                 new: "eu-west-1c: subnet-0a1b2c3d4e5f60703", lineOf: "eu-west-1c:"),
         RuleCase(code: "invalid-value", path: "cluster.yaml", old: "nodeRoleArn: arn:aws:iam::111122223333:role/",
                  new: "nodeRoleArn: arn:aws:iam::111122223333:user/", lineOf: "nodeRoleArn:"),
         RuleCase(code: "invalid-value", path: "tenants/students.yaml", old: "iamRoleArn: arn:aws:iam::111122223333:role/",
@@ -74,6 +83,28 @@ extension ModelRuleTests {
     @Test(arguments: apiCases + locationCases)
     func apiRuleGivesOneDiagnostic(_ c: RuleCase) throws {
         try Self.expectOneDiagnostic(c)
+    }
+
+    /// Without `spec.eks.subnets`, a managed node group that names zones is reported at its zones
+    /// (EKS would spread it over every subnet); Karpenter pools, which find subnets by tag, are not.
+    /// With the map, the group's CreateNodegroup request names only its zones' subnets.
+    @Test func managedNodeGroupZonesNeedTheirSubnets() throws {
+        var repo = try TestRepo.template()
+        let map = "    subnets:\n      us-west-2a: subnet-0a1b2c3d4e5f60701\n      us-west-2b: subnet-0a1b2c3d4e5f60702\n"
+            + "      us-west-2c: subnet-0a1b2c3d4e5f60703\n"
+        let withMap = repo.load()
+        #expect(withMap.diagnostics.filter { $0.severity == .error }.isEmpty)
+        let pool = try #require(withMap.platform.nodePools.first { $0.name == "gpu-h100-mig" })
+        let cluster = try #require(withMap.platform.cluster)
+        #expect(cluster.spec.eks.subnets(forZones: pool.spec.instances.zones) == ["subnet-0a1b2c3d4e5f60702"])
+        #expect(cluster.spec.eks.subnets(forZones: nil).count == 3)
+
+        try repo.replace("cluster.yaml", map, with: "")
+        let errors = repo.load().diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.code) == ["zones-without-subnets"], "\(errors.map(\.description))")
+        #expect(errors.first?.location?.path == "nodepools/gpu-h100-mig.yaml")
+        #expect(errors.first?.location?.line == (try repo.line(of: "    zones:", in: "nodepools/gpu-h100-mig.yaml")), "\(errors.map(\.description))")
+        #expect(errors.first?.message.contains("EKS would place it in every subnet") == true)
     }
 
     /// Ray's runtime environment is a mapping (KubeRay passes `runtimeEnvYAML` to Ray, whose
@@ -107,7 +138,10 @@ extension ModelRuleTests {
     ])
     func acceptedByTheTargetAPIs(_ path: String, _ old: String, _ new: String) throws {
         var repo = try TestRepo.template()
-        try repo.replace(path, old, with: new)
+        // Every occurrence: a subnet id is in subnetIds and in the zone map.
+        let text = try #require(repo.files[path])
+        #expect(text.contains(old))
+        repo.files[path] = text.replacingOccurrences(of: old, with: new)
         let problems = repo.load().diagnostics
         #expect(problems.isEmpty, "\(problems.map(\.description))")
     }
