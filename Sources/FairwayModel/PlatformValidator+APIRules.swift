@@ -80,11 +80,16 @@ extension PlatformValidator {
     /// Availability zones must be the cluster's: Karpenter finds no subnet elsewhere, and EC2 refuses a
     /// zone of another region.
     private mutating func checkZones(of pool: Document<NodePoolSpec>, region: String) {
-        for (index, zone) in (pool.spec.instances.zones ?? []).enumerated() where !AWSIdentifiers.zone(zone, isIn: region) {
-            error("zone-outside-region", "zone '\(zone)' is not in the cluster's region \(region)",
-                  pool.location("spec", "instances", "zones", .index(index)),
-                  hint: "zones of \(region) are named \(region)a, \(region)b, ... (cluster.yaml spec.aws.region)")
+        for (index, zone) in (pool.spec.instances.zones ?? []).enumerated() {
+            checkZone(zone, region: region, at: pool.location("spec", "instances", "zones", .index(index)))
         }
+    }
+
+    /// `zone-outside-region` at `location` unless `zone` is one of `region`'s.
+    mutating func checkZone(_ zone: String, region: String, at location: SourceLocation) {
+        guard !AWSIdentifiers.zone(zone, isIn: region) else { return }
+        error("zone-outside-region", "zone '\(zone)' is not in the cluster's region \(region)", location,
+              hint: "zones of \(region) are named \(region)a, \(region)b, ... (cluster.yaml spec.aws.region)")
     }
 
     /// A worker that asks for more GPUs (or time slices) than the largest node of its class has can

@@ -12,11 +12,7 @@ extension PlatformValidator {
         // Malformed ids are reported where they are; comparing them would only repeat that.
         let comparable = cluster.spec.eks.subnetIds.allSatisfy(AWSIdentifiers.isSubnetID)
         for (zone, subnet) in subnets.sorted(by: { $0.key < $1.key }) {
-            if !AWSIdentifiers.zone(zone, isIn: region) {
-                error("zone-outside-region", "zone '\(zone)' is not in the cluster's region \(region)",
-                      cluster.keyLocation("spec", "eks", "subnets", .key(zone)),
-                      hint: "zones of \(region) are named \(region)a, \(region)b, ... (cluster.yaml spec.aws.region)")
-            }
+            checkZone(zone, region: region, at: cluster.keyLocation("spec", "eks", "subnets", .key(zone)))
             if comparable, AWSIdentifiers.isSubnetID(subnet), !listed.contains(subnet) {
                 error("subnet-not-listed", "subnet \(subnet) of zone \(zone) is not in spec.eks.subnetIds",
                       cluster.location("spec", "eks", "subnets", .key(zone)),

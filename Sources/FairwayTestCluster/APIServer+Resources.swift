@@ -13,13 +13,11 @@ extension APIServer {
         if let subresource = path.subresource, !(subresource == "status" && resource.hasStatus), !scale {
             throw APIError.pathNotFound()
         }
-        let allowed = grant.byRBAC
-            ? store.state.withLock { state in
-                RBAC(state: state).allows(grant, RBAC.Request(verb: verb, group: resource.group,
-                                                              resource: resource.plural + (path.subresource.map { "/" + $0 } ?? ""),
-                                                              namespace: path.namespace, name: path.name ?? ""))
-            }
-            : grant.allows(verb)
+        let allowed = store.state.withLock { state in
+            RBAC(state: state).allows(grant, RBAC.Request(verb: verb, group: resource.group,
+                                                          resource: resource.plural + (path.subresource.map { "/" + $0 } ?? ""),
+                                                          namespace: path.namespace, name: path.name ?? ""))
+        }
         guard allowed else {
             throw Authorizer.forbidden(grant, verb: verb, resource: resource, namespace: path.namespace, name: path.name)
         }

@@ -8,35 +8,27 @@ extension RBAC {
     func checkEscalation(_ grant: Authorizer.Grant, writing object: JSONObject, resource: ResourceType) throws(APIError) {
         guard grant.byRBAC, resource.group == "rbac.authorization.k8s.io" else { return }
         let namespace = resource.namespaced ? object.namespace : ""
+        let scope = resource.namespaced ? namespace : nil
+        // The verb that exempts the write from the check, and the rules the write grants.
+        let exempt: Request, wanted: [Rule]
         switch resource.kind {
         case "Role", "ClusterRole":
-            let escalate = Request(verb: "escalate", group: resource.group, resource: resource.plural,
-                                   namespace: resource.namespaced ? namespace : nil, name: object.name)
-            if allows(grant, escalate) { return }
-            let wanted = resource.kind == "Role" ? Self.rules(of: object) : clusterRoleRules(object)
-            let held = rules(for: grant, namespace: resource.namespaced ? namespace : nil)
-            let missing = wanted.flatMap(Self.atoms).filter { atom in !held.contains { $0.covers(atom) } }
-            guard missing.isEmpty else {
-                throw Self.escalationError(resource, object, grant,
-                                           "user \"\(grant.user)\" is attempting to grant RBAC permissions not currently held: "
-                                               + missing.prefix(5).map(\.description).joined(separator: ", "))
-            }
+            exempt = Request(verb: "escalate", group: resource.group, resource: resource.plural, namespace: scope, name: object.name)
+            wanted = resource.kind == "Role" ? Self.rules(of: object) : clusterRoleRules(object)
         case "RoleBinding", "ClusterRoleBinding":
             let roleRef = object["roleRef"]
-            let refKind = roleRef?["kind"]?.stringValue ?? ""
-            let refName = roleRef?["name"]?.stringValue ?? ""
-            let bind = Request(verb: "bind", group: "rbac.authorization.k8s.io", resource: refKind == "Role" ? "roles" : "clusterroles",
-                               namespace: resource.namespaced ? namespace : nil, name: refName)
-            if allows(grant, bind) { return }
-            let wanted = roleRules(roleRef, namespace: namespace)
-            let held = rules(for: grant, namespace: resource.namespaced ? namespace : nil)
-            let missing = wanted.flatMap(Self.atoms).filter { atom in !held.contains { $0.covers(atom) } }
-            guard missing.isEmpty else {
-                throw Self.escalationError(resource, object, grant,
-                                           "user \"\(grant.user)\" is attempting to grant RBAC permissions not currently held: "
-                                               + missing.prefix(5).map(\.description).joined(separator: ", "))
-            }
+            exempt = Request(verb: "bind", group: resource.group, resource: roleRef?["kind"]?.stringValue == "Role" ? "roles" : "clusterroles",
+                             namespace: scope, name: roleRef?["name"]?.stringValue ?? "")
+            wanted = roleRules(roleRef, namespace: namespace)
         default: return
+        }
+        if allows(grant, exempt) { return }
+        let held = rules(for: grant, namespace: scope)
+        let missing = wanted.flatMap(Self.atoms).filter { atom in !held.contains { $0.covers(atom) } }
+        guard missing.isEmpty else {
+            throw Self.escalationError(resource, object, grant,
+                                       "user \"\(grant.user)\" is attempting to grant RBAC permissions not currently held: "
+                                           + missing.prefix(5).map(\.description).joined(separator: ", "))
         }
     }
 
@@ -78,12 +70,9 @@ extension RBAC {
 }
 
 extension RBAC.Rule {
-    /// Whether this rule covers an atom (Kubernetes' `ruleCovers`): a `*` held covers anything, a
-    /// `*` wanted only a `*` held; a rule without names covers every name.
+    /// Whether this rule covers an atom (Kubernetes' `ruleCovers`): the same matching as a request,
+    /// so a `*` held covers anything, a `*` wanted only a `*` held, and a rule without names every name.
     func covers(_ atom: RBAC.Atom) -> Bool {
-        guard verbs.contains("*") || verbs.contains(atom.verb) else { return false }
-        guard groups.contains("*") || groups.contains(atom.group) else { return false }
-        guard resources.contains(where: { $0 == "*" || $0 == atom.resource || Self.resourceMatches($0, atom.resource) }) else { return false }
-        return names.isEmpty || (!atom.name.isEmpty && names.contains(atom.name))
+        allows(RBAC.Request(verb: atom.verb, group: atom.group, resource: atom.resource, namespace: nil, name: atom.name))
     }
 }

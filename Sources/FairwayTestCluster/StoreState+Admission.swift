@@ -20,13 +20,13 @@ extension StoreState {
         if resource.hasStatus, subresource != "status" { object["status"] = old?["status"] }
 
         if let requester = options.requester, requester.byRBAC {
-            if old == nil, !RBAC(state: self).allows(requester, RBAC.Request(verb: "create", group: resource.group, resource: resource.plural,
-                                                                                namespace: resource.namespaced ? object.namespace : nil,
-                                                                                name: object.name)) {
-                throw Authorizer.forbidden(requester, verb: "create", resource: resource,
-                                           namespace: resource.namespaced ? object.namespace : nil, name: object.name)
+            let rbac = RBAC(state: self), namespace = resource.namespaced ? object.namespace : nil
+            // A server-side apply that creates needs create as well as patch.
+            if old == nil, !rbac.allows(requester, RBAC.Request(verb: "create", group: resource.group, resource: resource.plural,
+                                                                 namespace: namespace, name: object.name)) {
+                throw Authorizer.forbidden(requester, verb: "create", resource: resource, namespace: namespace, name: object.name)
             }
-            try RBAC(state: self).checkEscalation(requester, writing: object, resource: resource)
+            try rbac.checkEscalation(requester, writing: object, resource: resource)
         }
         applyDefaults(resource, old: old, object: &object)
         if catalog.isCustom(resource), let schema = catalog.schema(for: resource) {

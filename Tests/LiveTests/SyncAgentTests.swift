@@ -40,18 +40,22 @@ extension LiveEndToEnd {
         /// The agent chart's ServiceAccount, ClusterRole, Role, their bindings and the notebook spawner
         /// ClusterRole, as `helm template` renders them, applied by the admin.
         static func installChartRBAC(_ world: World) async throws {
-            let chart = Paths.root.appendingPathComponent("deploy/chart/fairway").path
             let templates = ["serviceaccount", "clusterrole", "clusterrolebinding", "role", "rolebinding", "notebook-spawner-clusterrole"]
-            let rendered = try await world.sandbox.helm(["template", "fairway", chart, "--namespace", namespace]
+            let rendered = try await world.sandbox.helm(["template", "fairway", AgentChartTests.chart, "--namespace", namespace]
                 + templates.flatMap { ["--show-only", "templates/\($0).yaml"] })
             try #require(rendered.status == 0, "\(rendered)")
             let applied = try await world.sandbox.kubectl(["apply", "--server-side", "-n", namespace, "-f", "-"], stdin: rendered.stdout)
             try #require(applied.status == 0, "\(applied)")
         }
 
+        /// The kubeconfig with the agent's service-account token.
+        static func agentKubeconfig(_ world: World) -> String {
+            world.sandbox.directory.appendingPathComponent("agent.kubeconfig").path
+        }
+
         /// kubectl as the agent's service account.
         static func kubectlAsAgent(_ world: World, _ arguments: [String]) async throws -> Run {
-            try await world.sandbox.kubectl(["--kubeconfig", world.sandbox.directory.appendingPathComponent("agent.kubeconfig").path] + arguments)
+            try await world.sandbox.kubectl(["--kubeconfig", agentKubeconfig(world)] + arguments)
         }
 
         static func agent(_ world: World, _ git: GitDaemon, charts: String, identity: String, _ extra: [String]) throws -> AgentProcess {
@@ -59,7 +63,7 @@ extension LiveEndToEnd {
             environment["FAIRWAY_LOG_LEVEL"] = "info"
             let cache = world.sandbox.directory.appendingPathComponent("cache-\(identity)").path
             return try AgentProcess(["--repo", git.url, "--ref", "main",
-                                     "--kubeconfig", world.sandbox.directory.appendingPathComponent("agent.kubeconfig").path,
+                                     "--kubeconfig", agentKubeconfig(world),
                                      "--helm-kubeconfig", world.sandbox.kubeconfig,
                                      "--aws-endpoint-url", world.moto.url.description, "--helm", Tools.path("helm")!, "--charts", charts,
                                      "--cache", cache, "--webhook-secret-file", world.sandbox.directory.appendingPathComponent("webhook-secret").path]
