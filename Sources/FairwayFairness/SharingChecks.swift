@@ -64,9 +64,13 @@ enum SharingChecks {
                     out.append(forbidden("Notebook", name: profile.name, mode: "time-sliced", gpuClass: gpu.class,
                                          allowed: allowed, at: catalog.location("spec", "profiles", .index(index), "gpu", "class")))
                 }
-                if let mig = gpu.mig, !classSharing.migProfiles.contains(mig) {
-                    out.append(unoffered(mig, gpuClass: gpu.class, offered: classSharing.migProfiles,
-                                         at: catalog.location("spec", "profiles", .index(index), "gpu", "mig")))
+                if let mig = gpu.mig {
+                    let at = catalog.location("spec", "profiles", .index(index), "gpu", "mig")
+                    if !classSharing.migProfiles.contains(mig) {
+                        out.append(unoffered(mig, gpuClass: gpu.class, offered: classSharing.migProfiles, at: at))
+                    } else if let allowed = migAllowed, !allowed.contains("Notebook") {
+                        out.append(forbidden("Notebook", name: profile.name, mode: "MIG", gpuClass: gpu.class, allowed: allowed, at: at))
+                    }
                 }
             }
         }
@@ -85,7 +89,8 @@ enum SharingChecks {
         .error("sharing-forbidden",
                "\(kind) '\(name)' uses \(mode) GPUs of class '\(gpuClass)', which the GPU sharing policy does not allow for \(kind)",
                at: location,
-               hint: "allowed on \(mode) GPUs: \(allowed.sorted().joined(separator: ", ")); pick a class with whole GPUs")
+               hint: allowed.isEmpty ? "the sharing policy allows no workload on \(mode) GPUs; pick a class with whole GPUs"
+                   : "allowed on \(mode) GPUs: \(allowed.sorted().joined(separator: ", ")); pick a class with whole GPUs")
     }
 
     private static func unoffered(_ profile: String, gpuClass: String, offered: Set<String>,

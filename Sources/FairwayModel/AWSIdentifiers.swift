@@ -38,7 +38,36 @@ enum AWSIdentifiers {
         return nil
     }
 
+    /// An IAM role name (IAM's `roleNameType`), as Karpenter's `EC2NodeClass.spec.role` takes it.
+    static func isRoleName(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { KubernetesNames.alphanumeric($0) || "+=,.@_-".utf8.contains($0) }
+    }
+
+    static let roleNamePattern = "^[A-Za-z0-9+=,.@_-]{1,64}$"
+
+    /// A tag value a selector matches (EC2's tag value rules, non-empty): Karpenter's subnet and
+    /// security-group discovery selects by it.
+    static func isTagValue(_ text: String) -> Bool {
+        (1...256).contains(text.count) && text.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || $0.properties.numericType != nil || " _.:/=+-@".unicodeScalars.contains($0)
+        }
+    }
+
+    /// Looser than the check (JSON Schema patterns have no Unicode classes in every validator).
+    static let tagValuePattern = "^.{1,256}$"
+
     static let roleARNPattern = "^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::[0-9]{12}:role/([!-~]*/)?[A-Za-z0-9+=,.@_-]{1,64}$"
+
+    /// An AWS region name: a partition-area prefix, a direction and a number (`us-west-2`,
+    /// `eu-central-1`, `us-gov-west-1`, `cn-north-1`, `us-iso-east-1`).
+    static func isRegion(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (3...4).contains(parts.count), let number = parts.last, (1...2).contains(number.count),
+              number.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 97 && $0 <= 122 } } && parts[0].count == 2
+    }
+
+    static let regionPattern = "^[a-z]{2}(-[a-z]+){1,2}-[0-9]{1,2}$"
 
     /// True when `zone` is an availability zone, Local Zone or Wavelength Zone of `region`: the region
     /// and a letter (`us-west-2a`), or the region, a dash and a zone group (`us-west-2-lax-1a`).

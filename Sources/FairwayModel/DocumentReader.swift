@@ -70,14 +70,23 @@ struct DocumentReader {
     private func readHeader(_ root: YAMLNode, file: SourceFile, allowed: [Kind],
                             diagnostics: inout [Diagnostic]) -> DocumentHeader? {
         let at = { (node: YAMLNode) in SourceLocation(path: file.path, line: node.mark.line, column: node.mark.column) }
+        func wrongType(_ node: YAMLNode, _ field: String, _ expected: String) {
+            diagnostics.append(.error("wrong-type", "`\(field)` must be \(expected), not \(node.kindDescription)", at: at(node)))
+        }
         if let apiVersion = root["apiVersion"] {
-            if apiVersion.scalar != Kind.apiVersion {
+            if apiVersion.scalar == nil || apiVersion.isNull {
+                wrongType(apiVersion, "apiVersion", "a string (\(Kind.apiVersion))")
+            } else if apiVersion.scalar != Kind.apiVersion {
                 diagnostics.append(.error("wrong-api-version",
                                           "apiVersion is '\(apiVersion.scalar ?? "")'; expected '\(Kind.apiVersion)'",
                                           at: at(apiVersion)))
             }
         } else {
             diagnostics.append(.error("missing-field", "document is missing `apiVersion`", at: at(root)))
+        }
+        if let kindNode = root["kind"], kindNode.scalar == nil || kindNode.isNull {
+            wrongType(kindNode, "kind", "a string")
+            return nil
         }
         guard let kindNode = root["kind"], let kindText = kindNode.scalar else {
             diagnostics.append(.error("missing-field", "document is missing `kind`", at: at(root),
@@ -96,6 +105,10 @@ struct DocumentReader {
                                       hint: "this place holds \(allowed.map(\.rawValue).joined(separator: " or "))"))
             return nil
         }
+        if let metadata = root["metadata"], metadata.pairs == nil {
+            wrongType(metadata, "metadata", "a mapping with `name`")
+            return nil
+        }
         guard let metadata = root["metadata"], let metadataPairs = metadata.pairs else {
             diagnostics.append(.error("missing-field", "document is missing `metadata.name`", at: at(root)))
             return nil
@@ -105,6 +118,10 @@ struct DocumentReader {
             diagnostics.append(.error("unknown-field", "unknown field \(SchemaChecker.quoted(key)) in `metadata`", at: at(pair.key),
                                       hint: Suggest.nearest(to: UnicodeNames.stripped(key), in: ["name", "labels", "annotations"])
                                           .map { "did you mean `\($0)`?" }))
+        }
+        if let nameNode = metadata["name"], nameNode.scalar == nil || nameNode.isNull {
+            wrongType(nameNode, "metadata.name", "a string")
+            return nil
         }
         guard let nameNode = metadata["name"], let name = nameNode.scalar, !nameNode.isNull else {
             diagnostics.append(.error("missing-field", "`metadata` is missing `name`", at: at(metadata)))

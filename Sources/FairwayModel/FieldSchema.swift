@@ -10,6 +10,9 @@ public indirect enum FieldType: Sendable {
     case boolean
     case quantity
     case duration
+    /// A duration above zero (an interval or timeout that zero would turn into a busy loop or an
+    /// immediate failure).
+    case positiveDuration
     case enumeration([String])
     case list(FieldType, minItems: Int)
     /// A mapping from free string keys to values of one type.
@@ -51,6 +54,24 @@ public enum StringFormat: String, Sendable {
     case subnetId
     /// An IAM role ARN (`arn:aws:iam::<account>:role/<name>`).
     case iamRoleArn
+    /// An AWS region (`us-west-2`).
+    case awsRegion
+    /// An EKS Kubernetes version: major.minor (`1.33`).
+    case kubernetesVersion
+    /// A pinned Helm chart version: SemVer 2 (`1.7.0`, `v26.7.0`), no ranges or `latest`.
+    case chartVersion
+    /// An IAM role name: 1-64 of letters, digits and `+=,.@_-`.
+    case iamRoleName
+    /// An AWS tag value used as a selector: 1-256 of letters, digits, spaces and `_.:/=+-@`.
+    case awsTagValue
+    /// A DNS-1123 subdomain (lowercase labels joined by dots, at most 253): host names, IngressClass names.
+    case dnsSubdomain
+    /// An Ingress host: a DNS-1123 subdomain, optionally `*.` first.
+    case ingressHost
+    /// A Cognito user pool id (`us-west-2_AbCdEf123`).
+    case cognitoUserPoolId
+    /// Any text but the empty string.
+    case nonEmpty
 
     /// The regular expression published in the JSON Schema for this format.
     public var pattern: String? {
@@ -64,6 +85,15 @@ public enum StringFormat: String, Sendable {
         case .karpenterDuration: return KarpenterDuration.pattern
         case .subnetId: return AWSIdentifiers.subnetPattern
         case .iamRoleArn: return AWSIdentifiers.roleARNPattern
+        case .awsRegion: return AWSIdentifiers.regionPattern
+        case .kubernetesVersion: return VersionFormats.kubernetesPattern
+        case .chartVersion: return VersionFormats.chartPattern
+        case .iamRoleName: return AWSIdentifiers.roleNamePattern
+        case .awsTagValue: return AWSIdentifiers.tagValuePattern
+        case .dnsSubdomain: return "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        case .ingressHost: return "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+        case .cognitoUserPoolId: return "^[a-z]{2}(-[a-z]+){1,2}-[0-9]{1,2}_[0-9A-Za-z]+$"
+        case .nonEmpty: return "."
         }
     }
 }

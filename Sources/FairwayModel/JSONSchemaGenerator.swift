@@ -85,6 +85,8 @@ public enum JSONSchemaGenerator {
                     ["type": "string", "pattern": #"^\+?(\d+\.?\d*|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$"#],
                 ],
             ]
+        case .positiveDuration:
+            return ["type": "string", "pattern": #"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$"#]
         case .duration:
             return ["type": "string", "pattern": #"^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$"#]
         case let .enumeration(values):

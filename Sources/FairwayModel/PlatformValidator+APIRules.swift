@@ -87,7 +87,8 @@ extension PlatformValidator {
 
     /// `zone-outside-region` at `location` unless `zone` is one of `region`'s.
     mutating func checkZone(_ zone: String, region: String, at location: SourceLocation) {
-        guard !AWSIdentifiers.zone(zone, isIn: region) else { return }
+        // An invalid region is reported at `spec.aws.region`; its zones are not judged by it.
+        guard AWSIdentifiers.isRegion(region), !AWSIdentifiers.zone(zone, isIn: region) else { return }
         error("zone-outside-region", "zone '\(zone)' is not in the cluster's region \(region)", location,
               hint: "zones of \(region) are named \(region)a, \(region)b, ... (cluster.yaml spec.aws.region)")
     }

@@ -56,6 +56,8 @@ struct SchemaChecker {
     }
 
     mutating func check(_ node: YAMLNode, against type: FieldType, at fieldPath: String, key: YAMLNode? = nil) {
+        // An explicitly tagged value is refused as `yaml-tag` where it is; what it would mean is unknown.
+        guard node.tag == nil else { return }
         switch type {
         case .any:
             return
@@ -129,12 +131,16 @@ struct SchemaChecker {
                 diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(text); it must not be negative",
                                           at: location(node), hint: "Kubernetes refuses negative resource quantities"))
             }
-        case .duration:
-            guard let text = node.scalar, !node.isNull, GoDuration(text) != nil else {
+        case .duration, .positiveDuration:
+            guard let text = node.scalar, !node.isNull, let duration = GoDuration(text) else {
                 if node.scalar == nil || node.isNull { return mismatch(node, "a duration", fieldPath) }
                 diagnostics.append(.error("invalid-value", "`\(fieldPath)`: '\(node.scalar ?? "")' is not a duration",
                                           at: location(node), hint: "write durations as Go does: 90s, 15m, 1h30m"))
                 return
+            }
+            if case .positiveDuration = type, duration.nanoseconds <= 0 {
+                diagnostics.append(.error("invalid-value", "`\(fieldPath)` is \(text); it must be longer than zero", at: location(node),
+                                          hint: "write durations as Go does: 90s, 15m, 1h30m"))
             }
         case let .enumeration(values):
             guard let text = node.scalar, !node.isNull else { return mismatch(node, "a string", fieldPath) }
@@ -211,6 +217,27 @@ enum FormatCheck {
             return AWSIdentifiers.isSubnetID(text) ? nil : "is not a subnet id (subnet- and 8 or 17 lowercase hex digits)"
         case .iamRoleArn:
             return AWSIdentifiers.roleARNProblem(text)
+        case .awsRegion:
+            return AWSIdentifiers.isRegion(text) ? nil : "is not an AWS region (such as us-west-2)"
+        case .kubernetesVersion:
+            return VersionFormats.isKubernetesVersion(text) ? nil : "is not a Kubernetes minor version (such as \"1.33\")"
+        case .chartVersion:
+            return VersionFormats.isChartVersion(text) ? nil : "is not a pinned chart version (SemVer, such as 1.7.0)"
+        case .iamRoleName:
+            return AWSIdentifiers.isRoleName(text) ? nil : "is not an IAM role name (1-64 of letters, digits and +=,.@_-)"
+        case .awsTagValue:
+            return AWSIdentifiers.isTagValue(text) ? nil : "is not an AWS tag value (1-256 of letters, digits, spaces and _.:/=+-@)"
+        case .dnsSubdomain:
+            return isDNSSubdomain(text) ? nil : "is not a DNS-1123 subdomain (lowercase DNS labels joined by dots, at most 253 characters)"
+        case .ingressHost:
+            return isDNSSubdomain(text.hasPrefix("*.") ? String(text.dropFirst(2)) : text)
+                ? nil : "is not a host name (lowercase DNS labels joined by dots, optionally *. first)"
+        case .cognitoUserPoolId:
+            let parts = text.split(separator: "_", omittingEmptySubsequences: false)
+            return parts.count == 2 && AWSIdentifiers.isRegion(String(parts[0])) && !parts[1].isEmpty && text.utf8.count <= 55
+                && parts[1].utf8.allSatisfy(KubernetesNames.alphanumeric) ? nil : "is not a Cognito user pool id (<region>_<letters and digits>)"
+        case .nonEmpty:
+            return text.isEmpty ? "must not be empty" : nil
         }
     }
 
@@ -220,8 +247,14 @@ enum FormatCheck {
         case .dnsLabel: return "use lowercase letters, digits and '-'"
         case .karpenterDuration:
             return "Karpenter takes whole numbers of s, m and h (90s, 15m, 1h30m) or Never; no fractions such as 1.5h"
+        case .kubernetesVersion: return "EKS takes the major and minor version, quoted, such as \"1.33\""
+        case .chartVersion: return "pin one version from the chart repository's index (a range or `latest` would change under you)"
         default: return nil
         }
+    }
+
+    static func isDNSSubdomain(_ s: String) -> Bool {
+        s.utf8.count <= 253 && !s.isEmpty && s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
     }
 
     static func isDNSLabel(_ s: String) -> Bool {

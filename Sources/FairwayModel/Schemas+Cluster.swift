@@ -1,6 +1,6 @@
 extension KindSchemas {
     static let addon = ObjectSchema("A Helm release Fairway installs and upgrades.", [
-        Field("version", .text, required: true, "Chart version, pinned (for example `1.7.0`)."),
+        Field("version", .string(.chartVersion), required: true, "Chart version, pinned (SemVer, for example `1.7.0`; no ranges or `latest`)."),
         Field("values", .any, "Helm values merged over the values Fairway computes."),
         Field("sensitiveValues", .list(.text),
               "Dotted paths of values that are secret (besides keys such as `password` or `client_secret`): masked in plans and diffs."),
@@ -9,18 +9,18 @@ extension KindSchemas {
     static let cluster = ObjectSchema("The one EKS cluster this repository describes.", [
         Field("aws", .object(ObjectSchema("The AWS account and region.", [
             Field("accountId", .string(.awsAccountId), required: true, "12-digit AWS account id, quoted."),
-            Field("region", .text, required: true, "AWS region, for example `us-west-2`."),
+            Field("region", .string(.awsRegion), required: true, "AWS region, for example `us-west-2`."),
         ])), required: true, "Where the cluster lives."),
         Field("eks", .object(ObjectSchema("The EKS cluster.", [
             Field("clusterName", .dnsLabel, required: true, "EKS cluster name."),
-            Field("kubernetesVersion", .text, required: true, "Kubernetes minor version, quoted (`\"1.33\"`)."),
+            Field("kubernetesVersion", .string(.kubernetesVersion), required: true, "Kubernetes minor version, quoted (`\"1.33\"`)."),
             Field("nodeRoleArn", .string(.iamRoleArn), required: true, "IAM role for managed node groups."),
             Field("subnetIds", .list(.string(.subnetId), minItems: 1), required: true, "Private subnets for node groups (`subnet-` and 8 or 17 hex digits)."),
             Field("subnets", .map(.string(.subnetId)),
                   "The subnets of `subnetIds` by availability zone (`us-west-2b: subnet-...`). Required when a managed node group's pool names `instances.zones`: the group is placed in those zones' subnets only."),
             Field("karpenter", .object(ObjectSchema("Karpenter settings.", [
-                Field("nodeRole", .text, required: true, "IAM role name Karpenter nodes assume."),
-                Field("discoveryTag", .text, required: true,
+                Field("nodeRole", .string(.iamRoleName), required: true, "IAM role name Karpenter nodes assume."),
+                Field("discoveryTag", .string(.awsTagValue), required: true,
                       "Value of the `karpenter.sh/discovery` tag on subnets and security groups."),
             ])), "Karpenter node provisioning; required when a node pool uses Karpenter."),
         ])), required: true, "The EKS cluster."),
@@ -28,12 +28,12 @@ extension KindSchemas {
             Field("kuberayOperator", .object(addon), "The KubeRay operator."),
             Field("kueue", .object(addon), "Kueue."),
             Field("jupyterhub", .object(ObjectSchema("JupyterHub (zero-to-jupyterhub chart).", [
-                Field("version", .text, required: true, "Chart version."),
+                Field("version", .string(.chartVersion), required: true, "Chart version, pinned (SemVer)."),
                 Field("namespace", .dnsLabel, "Namespace of the hub; default `jupyterhub`."),
                 Field("auth", .object(hubAuth), "Authentication."),
                 Field("ingress", .object(ObjectSchema("An Ingress in front of the hub's proxy.", [
-                    Field("className", .text, "IngressClass (for example `alb` or `nginx`); default the cluster's default class."),
-                    Field("host", .text, required: true, "Public host name, for example `notebooks.example.com`."),
+                    Field("className", .string(.dnsSubdomain), "IngressClass (for example `alb` or `nginx`); default the cluster's default class."),
+                    Field("host", .string(.ingressHost), required: true, "Public host name, for example `notebooks.example.com`."),
                     Field("tlsSecretName", .dnsLabel, "Secret (in the hub's namespace) with the TLS certificate for the host."),
                 ])), "Ingress for the proxy; without one the proxy is reached however `values` expose it."),
                 Field("values", .any, "Helm values merged over the values Fairway computes."),
@@ -43,7 +43,7 @@ extension KindSchemas {
             Field("gpuStack", .object(ObjectSchema("The NVIDIA stack that advertises GPUs.", [
                 Field("type", .enumeration(["device-plugin", "gpu-operator"]), required: true,
                       "NVIDIA device plugin alone, or the GPU operator."),
-                Field("version", .text, required: true, "Chart version."),
+                Field("version", .string(.chartVersion), required: true, "Chart version, pinned (SemVer)."),
                 Field("values", .any, "Helm values merged over the values Fairway computes."),
                 Field("sensitiveValues", .list(.text),
                       "Dotted paths of values that are secret (besides keys such as `password` or `client_secret`): masked in plans and diffs."),
@@ -62,7 +62,7 @@ extension KindSchemas {
                   "How long an admitted workload may wait for all its pods to run before Kueue releases its quota and requeues it; default `15m`."),
         ])), "Scheduling."),
         Field("reconcile", .object(ObjectSchema("How Fairway reconciles.", [
-            Field("interval", .duration, "How often the agent checks for drift; default `5m`."),
+            Field("interval", .positiveDuration, "How often the agent checks for drift; default `5m`."),
             Field("prune", .boolean, "Delete owned objects gone from Git; default true."),
             Field("maxDeletions", .count, "Refuse a plan that deletes more objects than this."),
         ])), "Reconciliation settings."),

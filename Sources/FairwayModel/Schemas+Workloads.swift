@@ -2,7 +2,7 @@ extension KindSchemas {
     static let rayHead = ObjectSchema("The Ray head pod.", [
         Field("cpu", .quantity, required: true, "CPU request and limit."),
         Field("memory", .quantity, required: true, "Memory request and limit."),
-        Field("rayStartParams", .map(.any), "Extra `ray start` parameters (values become strings)."),
+        Field("rayStartParams", .map(.text), "Extra `ray start` parameters: strings, numbers or booleans (values become strings)."),
     ])
 
     static let rayWorkerGroup = ObjectSchema("A group of Ray workers.", [
@@ -69,7 +69,7 @@ extension KindSchemas {
             Field("pythonVersion", .text, "Python of the image (for example `3.12`), shown beside the Ray version."),
         ])), minItems: 1), required: true, "Images."),
         Field("defaults", .object(ObjectSchema("Server defaults.", [
-            Field("startTimeout", .duration, "How long a server may take to start."),
+            Field("startTimeout", .positiveDuration, "How long a server may take to start."),
             Field("storage", .quantity, "Home volume size."),
             Field("storageClass", .text, "StorageClass of home volumes; default the cluster's default class."),
             Field("teamVolume", .object(ObjectSchema("A volume shared by all of a tenant's notebook servers.", [
@@ -80,7 +80,7 @@ extension KindSchemas {
             ])), "One PersistentVolumeClaim `team-volume` per tenant notebook namespace, mounted by every profile that does not opt out."),
             Field("cull", .object(ObjectSchema("Idle culling.", [
                 Field("enabled", .boolean, required: true, "Cull idle servers."),
-                Field("timeout", .duration, "Idle time before culling."),
+                Field("timeout", .positiveDuration, "Idle time before culling."),
             ])), "Culling."),
         ])), "Defaults."),
         Field("profiles", .list(.object(ObjectSchema("A notebook profile.", [

@@ -1,6 +1,7 @@
 import Testing
+import FairwayAgent
 import FairwayCore
-import FairwayModel
+@testable import FairwayModel
 
 /// Values `validate` once accepted that the API server, Karpenter, KubeRay or AWS refuse later, and
 /// input whose problem was reported at the wrong place or without its cause (#20). Each row is one
@@ -65,6 +66,43 @@ extension ModelRuleTests {
                  new: "nodeRoleArn: arn:aws:iam::111122223333:user/", lineOf: "nodeRoleArn:"),
         RuleCase(code: "invalid-value", path: "tenants/students.yaml", old: "iamRoleArn: arn:aws:iam::111122223333:role/",
                  new: "iamRoleArn: arn:aws:iam::1111:role/", lineOf: "iamRoleArn:"),
+        // EKS versions are major.minor; Helm releases pin one SemVer chart version.
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "kubernetesVersion: \"1.33\"",
+                 new: "kubernetesVersion: abc", lineOf: "kubernetesVersion: abc"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "kubernetesVersion: \"1.33\"",
+                 new: "kubernetesVersion: \"1.33.2\"", lineOf: "kubernetesVersion:"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "version: 0.19.2", new: "version: latest",
+                 lineOf: "version: latest", hint: "pin one version from the chart repository's index (a range or `latest` would change under you)"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "version: 4.4.0", new: "version: ^4.4", lineOf: "version: ^4.4"),
+        // AWS: the region, Karpenter's node role name and discovery tag, Cognito's domain and pool id.
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "    region: us-west-2", new: "    region: oregon",
+                 lineOf: "region: oregon"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "nodeRole: KarpenterNodeRole-ml-platform",
+                 new: "nodeRole: \"Karpenter Node Role\"", lineOf: "nodeRole:"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "discoveryTag: ml-platform", new: "discoveryTag: \"\"",
+                 lineOf: "discoveryTag:"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "domain: ml-platform ", new: "domain: \"ml platform\" ",
+                 lineOf: "domain:"),
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "userPoolId: us-west-2_EXAMPLE12", new: "userPoolId: EXAMPLE12",
+                 lineOf: "userPoolId:"),
+        // Ingress: an IngressClass name and a host are DNS subdomains (a host may begin `*.`).
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "host: notebooks.example.com", new: "host: https://notebooks.example.com",
+                 lineOf: "host:"),
+        // A zero interval or timeout is a busy loop or an immediate failure.
+        RuleCase(code: "invalid-value", path: "cluster.yaml", old: "interval: 5m ", new: "interval: 0s ", lineOf: "interval: 0s"),
+        RuleCase(code: "invalid-value", path: "jupyterhub/images.yaml", old: "startTimeout: 10m", new: "startTimeout: \"0\"",
+                 lineOf: "startTimeout:"),
+        // KubeRay's rayStartParams is a map of strings: a list cannot become one.
+        RuleCase(code: "wrong-type", path: "ray/research/qwen-finetune.yaml", old: "num-cpus: \"0\"", new: "num-cpus: [0]",
+                 lineOf: "num-cpus: [0]"),
+        // The envelope: a wrongly typed apiVersion, kind, metadata or name is named at its value.
+        RuleCase(code: "wrong-type", path: "tenants/students.yaml", old: "kind: Tenant", new: "kind: [Tenant]", lineOf: "kind: [Tenant]"),
+        RuleCase(code: "wrong-type", path: "tenants/students.yaml", old: "apiVersion: fairway.dev/v1alpha1",
+                 new: "apiVersion: {version: v1alpha1}", lineOf: "apiVersion:"),
+        RuleCase(code: "wrong-type", path: "tenants/students.yaml", old: "metadata:\n  name: students\n",
+                 new: "metadata: students\n", lineOf: "metadata: students"),
+        RuleCase(code: "wrong-type", path: "tenants/students.yaml", old: "  name: students\n", new: "  name: [students]\n",
+                 lineOf: "name: [students]"),
     ]
 
     static let locationCases: [RuleCase] = [
@@ -83,6 +121,33 @@ extension ModelRuleTests {
     @Test(arguments: apiCases + locationCases)
     func apiRuleGivesOneDiagnostic(_ c: RuleCase) throws {
         try Self.expectOneDiagnostic(c)
+    }
+
+    /// The sharing policy's `mig.allowedWorkloads` holds for notebook profiles as it does for Ray
+    /// workloads: without `Notebook` there, a MIG profile is refused at its `mig` field.
+    @Test func migNotebookProfileFollowsTheSharingPolicy() throws {
+        var repo = try TestRepo.template()
+        let policy = try #require(repo.files["policies/gpu-sharing.yaml"])
+        let mig = try #require(policy.range(of: "  mig:"))
+        repo.files["policies/gpu-sharing.yaml"] = String(policy[..<mig.lowerBound])
+            + policy[mig.lowerBound...].replacingOccurrences(of: "      - Notebook\n", with: "")
+        let errors = Pipeline().evaluate(repo.snapshot, render: false).diagnostics.filter { $0.severity == .error }
+        let line = try repo.line(of: "mig: 1g.10gb", in: "jupyterhub/images.yaml")
+        #expect(errors.map(\.code) == ["sharing-forbidden"], "\(errors.map(\.description))")
+        #expect(errors.first?.location?.path == "jupyterhub/images.yaml" && errors.first?.location?.line == line)
+        #expect(errors.first?.hint?.contains("RayCluster, RayJob, RayService") == true)
+    }
+
+    /// Versions EKS and Helm take, and what they refuse.
+    @Test(arguments: [("1.33", true), ("1.9", true), ("2.0", true), ("1.033", false), ("1", false), ("1.33.0", false), ("v1.33", false), ("abc", false)])
+    func kubernetesVersions(_ text: String, _ valid: Bool) {
+        #expect(FormatCheck.problem(text, format: .kubernetesVersion) == nil ? valid : !valid)
+    }
+
+    @Test(arguments: [("1.7.0", true), ("v26.7.0", true), ("0.19.2", true), ("1.0.0-rc.1+build.5", true), ("latest", false),
+                      ("1.7", false), ("^1.7.0", false), ("1.7.x", false), ("01.7.0", false), ("1.7.0-", false), ("", false)])
+    func chartVersions(_ text: String, _ valid: Bool) {
+        #expect(FormatCheck.problem(text, format: .chartVersion) == nil ? valid : !valid)
     }
 
     /// Without `spec.eks.subnets`, a managed node group that names zones is reported at its zones
