@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_STATE ?= .fairway/demo-state
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: setup build demo test bench schemas generate
+.PHONY: setup build demo test fuzz bench schemas generate
 
 setup:
 	@scripts/setup
@@ -20,10 +20,17 @@ demo: build
 	$(SWIFT) run --skip-build fairway apply platform-repo-template --state $(DEMO_STATE) --auto-approve
 	$(SWIFT) run --skip-build fairway plan platform-repo-template --state $(DEMO_STATE) --detailed-exitcode
 
-# The whole test suite (what .ci/run runs).
+# The whole test suite (what .ci/run runs), then the seeded mutation fuzzer for FUZZ_SECONDS
+# (default 60): any crash, hang, missing file:line or state change fails the run.
+FUZZ_SECONDS ?= 60
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) python3 scripts/fuzz-repo.py --fairway "$$($(SWIFT) build --show-bin-path)/fairway"
+
+# libFuzzer on the YAML reader, the model and the kubeconfig parser, FUZZ_SECONDS each.
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-libfuzzer
 
 bench: setup
 	scripts/bench
