@@ -15,6 +15,10 @@ let package = Package(
     products: [
         .executable(name: "fairway", targets: ["fairway"]),
         .library(name: "FairwayModel", targets: ["FairwayModel"]),
+        // For the libFuzzer package in fuzz/: the YAML reader and the model, and the live clients
+        // (the kubeconfig parser).
+        .library(name: "FairwayParsing", targets: ["FairwayYAML", "FairwaySource", "FairwayModel"]),
+        .library(name: "FairwayLive", targets: ["FairwayLive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -170,7 +174,7 @@ let package = Package(
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayAdmission",
                 "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
             ],
-            exclude: ["Golden"],
+            exclude: ["Golden", "Corpus"],
             swiftSettings: swiftSettings
         ),
         // Kueue's own test expectations, ported as fixtures, held against FairwayAdmission.
