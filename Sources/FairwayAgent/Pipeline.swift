@@ -138,12 +138,13 @@ public struct Pipeline: Sendable {
                                 maxDeletions: Int? = nil, adopt: Set<String> = []) throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?)
     {
         let reading = LiveRead()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
+        let read = DispatchSemaphore(value: 0)
+        Blocking.detach {
             reading.result = Result { () throws(PipelineError) in try readLive(live) }
+            read.signal()
         }
         let evaluated = Result { () throws(PipelineError) in evaluate(try source()) }
-        group.wait()
+        read.wait()
         let evaluation = try evaluated.get()
         guard evaluation.isValid, let result = reading.result else { return (evaluation, nil) }
         return (evaluation, try plan(evaluation, live: try result.get(), maxDeletions: maxDeletions, adopt: adopt))

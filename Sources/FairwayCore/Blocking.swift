@@ -1,11 +1,24 @@
-import Dispatch
+import Foundation
 
-/// Runs blocking work (libgit2, child processes, file reads) on a dispatch queue so it never holds
-/// a thread of Swift's cooperative pool.
+/// Runs blocking work (libgit2, child processes and the waits on them, file reads, whole pipeline
+/// evaluations) on a thread of its own, so it never holds a thread of Swift's cooperative pool nor
+/// one of Dispatch's global workers. On Linux both are bounded by the number of cores and Swift's
+/// tasks run on Dispatch's workers: three helm processes waited on there left a 2-core agent unable
+/// to run any task (not even its shutdown) until they ended.
 public enum Blocking {
+    /// Stack of each thread: the YAML reader and the model recurse as deep as the input nests.
+    static let stackSize = 8 << 20
+
     public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
+            detach { continuation.resume(returning: body()) }
         }
+    }
+
+    /// Starts `body` on a new thread and returns at once.
+    public static func detach(_ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.stackSize = stackSize
+        thread.start()
     }
 }

@@ -18,7 +18,8 @@ struct SyncCommand: AsyncParsableCommand {
             the status ConfigMap, as an Event and in the metrics, and the last good commit stays applied: nothing is \
             pruned because of it. Replicas elect a leader with a Lease; only the leader applies. Serves /healthz, \
             /readyz, /metrics and POST /webhook on --listen. SIGTERM lets an apply in progress finish its stage, \
-            reports, releases the Lease and exits. Logs are JSON lines on standard error (FAIRWAY_LOG_FORMAT=text \
+            reports, releases the Lease and exits; what is still running after --shutdown-timeout (helm, requests, \
+            fetches) is cancelled, and ten seconds later, or at a second SIGTERM, the process exits with code 1. Logs are JSON lines on standard error (FAIRWAY_LOG_FORMAT=text \
             for plain lines; FAIRWAY_LOG_LEVEL, default info).
             """
     )
@@ -61,10 +62,14 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Name of the status ConfigMap.")
     var statusConfigmap: String = StatusStore.defaultName
 
+    @Option(name: .long, help: "How long a shutdown may wait for the stage in progress before cancelling it (Go duration).")
+    var shutdownTimeout: String = "15s"
+
     func validate() throws {
         guard source.repo != nil, source.path == nil else { throw ValidationError("sync follows a Git repository: give --repo URL") }
         guard target.isCluster else { throw ValidationError("sync needs a cluster: give --in-cluster or --kubeconfig/--context") }
-        for (flag, value) in [("--interval", interval), ("--drift-interval", driftInterval), ("--lease-duration", Optional(leaseDuration))] {
+        for (flag, value) in [("--interval", interval), ("--drift-interval", driftInterval), ("--lease-duration", Optional(leaseDuration)),
+                              ("--shutdown-timeout", Optional(shutdownTimeout))] {
             if let value, (GoDuration(value)?.nanoseconds ?? 0) <= 0 { throw ValidationError("\(flag) must be a duration such as 3m") }
         }
         if let duration = GoDuration(leaseDuration), duration.nanoseconds < 3_000_000_000 {
@@ -142,9 +147,18 @@ struct SyncCommand: AsyncParsableCommand {
                                              onRunning: { port in logger.notice("listening", metadata: ["http.port": "\(port)"]) })
         logger.notice("sync agent starting", metadata: ["sync.repository": "\(gitSource.displayURL)", "sync.ref": "\(gitSource.ref)",
                                                         "sync.identity": "\(identity)", "sync.namespace": "\(namespace)"])
-        // Shut down in reverse order: the agent (its apply finishes the stage in progress), then the server.
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: server), .init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Shut down in reverse order: the agent (its apply finishes the stage in progress), then the server;
+        // what runs past the shutdown timeout is cancelled, and the watchdog ends whatever still hangs.
+        let shutdown = Self.duration(shutdownTimeout) ?? .seconds(15)
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: server), .init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = shutdown
+        let group = ServiceGroup(configuration: configuration)
+        let watchdog = ShutdownWatchdog(timeout: shutdown, logger: logger) {
+            Task { await group.triggerGracefulShutdown() }
+        }
         try await group.run()
+        withExtendedLifetime(watchdog) {}
     }
 }

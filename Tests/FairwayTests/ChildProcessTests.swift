@@ -2,8 +2,53 @@ import FairwayCore
 import Foundation
 import Testing
 
-/// `ChildProcess` collects both streams, feeds standard input, and enforces its deadline.
+/// `ChildProcess` collects both streams, feeds standard input, and enforces its deadline; a
+/// cancelled task terminates its child; waiting on children never starves Swift's tasks.
 struct ChildProcessTests {
+    @Test func cancellingTheTaskTerminatesTheChild() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).pid").path
+        let started = ContinuousClock.now
+        let task = Task { try await ChildProcess.run("sh", ["-c", "echo $$ > \(pidFile); exec sleep 60"]) }
+        var pid: pid_t?
+        while pid == nil, ContinuousClock.now - started < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(20))
+            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let child = try #require(pid)
+        task.cancel()
+        let outcome = try await task.value
+        #expect(outcome.cancelled && !outcome.timedOut && outcome.status == SIGTERM, "\(outcome)")
+        #expect(ContinuousClock.now - started < .seconds(30), "the child's 60 s sleep was waited out")
+        #expect(kill(child, 0) != 0, "the child is still running")
+    }
+
+    @Test func aTaskCancelledBeforeTheLaunchStartsNoChild() async throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)").path
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await ChildProcess.run("sh", ["-c", "touch \(marker)"])
+        }
+        let outcome = try await task.value
+        #expect(outcome.cancelled)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    /// More children waited on at once than there are cores: tasks still run meanwhile (the waits are
+    /// on threads of their own, not on the pool Swift's tasks share).
+    @Test func manyWaitingChildrenDoNotStarveTasks() async throws {
+        let count = ProcessInfo.processInfo.activeProcessorCount * 4
+        let children = (0..<count).map { _ in Task { try await ChildProcess.run("sleep", ["30"]) } }
+        let started = ContinuousClock.now
+        let ticks = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 { group.addTask { try? await Task.sleep(for: .milliseconds(100)); return 1 } }
+            return await group.reduce(0, +)
+        }
+        #expect(ticks == 4)
+        #expect(ContinuousClock.now - started < .seconds(20), "tasks waited for the children to end")
+        for child in children { child.cancel() }
+        for child in children { #expect(try await child.value.cancelled) }
+    }
+
     @Test func collectsOutputAndStatus() async throws {
         let outcome = try await ChildProcess.run("sh", ["-c", "cat; echo err >&2; exit 3"], input: Array("hello".utf8))
         #expect(outcome.status == 3)

@@ -85,13 +85,14 @@ final class AgentProcess: @unchecked Sendable {
     let identity: String
     let log: String
 
-    init(_ arguments: [String], identity: String, environment: [String: String], directory: URL) throws {
-        port = Ports.free()
+    /// Starts `fairway sync` with `arguments`, listening on `port` (default: a free one).
+    init(_ arguments: [String], identity: String, environment: [String: String], directory: URL, port: Int? = nil) throws {
+        self.port = port ?? Ports.free()
         self.identity = identity
         log = directory.appendingPathComponent("\(identity).log").path
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = Paths.binaries.appendingPathComponent("fairway")
-        process.arguments = ["sync"] + arguments + ["--identity", identity, "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["sync"] + arguments + ["--identity", identity, "--listen", "127.0.0.1:\(self.port)"]
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -106,6 +107,22 @@ final class AgentProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, signal) }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         return process.terminationStatus
+    }
+
+    /// Sends `signal` and waits at most `bound` for the exit: the exit status and how long it took,
+    /// or nil when the process was still running (it is then killed, so no test ever hangs on it).
+    func stop(_ signal: Int32, within bound: Duration) async -> (status: Int32, after: Duration)? {
+        let started = ContinuousClock.now
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        while process.isRunning {
+            guard ContinuousClock.now - started < bound else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return nil
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return (process.terminationStatus, ContinuousClock.now - started)
     }
 
     /// GET or POST one of the agent's endpoints; (status, body).

@@ -40,6 +40,8 @@ public final class LeaderElector: Sendable {
         var seenRequest: String?
         /// The last Lease read or write succeeded (the API server is reachable).
         var reachable = false
+        /// A shutdown began: campaign no more; leading ends when the leader's work returns.
+        var stopped = false
     }
 
     public init(client: KubernetesClient, configuration: Configuration, logger: Logger) {
@@ -52,6 +54,15 @@ public final class LeaderElector: Sendable {
     public var holder: String? { state.withLock { $0.holder } }
     public var isReachable: Bool { state.withLock { $0.reachable } }
 
+    /// How long releasing the Lease may take at shutdown (the API server may be gone).
+    static let releaseTimeout: Duration = .seconds(3)
+
+    /// Ends campaigning (a shutdown): `run` returns as soon as the leader's work returns, or at
+    /// once when this replica is not leading, instead of campaigning again.
+    public func stop() { state.withLock { $0.stopped = true } }
+
+    private var isStopped: Bool { state.withLock { $0.stopped } }
+
     var key: ObjectKey { ObjectKey(apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: configuration.namespace, name: configuration.name) }
 
     /// Campaigns until leading, then runs `lead` while renewing; `lead` is cancelled when leadership is
@@ -61,9 +72,9 @@ public final class LeaderElector: Sendable {
     public func run(onLeadership: @escaping @Sendable (Bool) -> Void, requested: @escaping @Sendable () -> Void,
                     lead: @escaping @Sendable () async -> Void) async {
         defer { onLeadership(false) }
-        while !Task.isCancelled {
+        while !Task.isCancelled && !isStopped {
             guard await tryAcquireOrRenew() else {
-                try? await Task.sleep(for: configuration.retryPeriod)
+                await sleepUnlessStopped(configuration.retryPeriod)
                 continue
             }
             logger.notice("leader elected", metadata: ["lease.holder": "\(configuration.identity)"])
@@ -78,9 +89,10 @@ public final class LeaderElector: Sendable {
             }
             state.withLock { $0.leading = false }
             onLeadership(false)
-            if finished || Task.isCancelled {
-                // Released even when cancelled (a new task does not inherit the cancellation).
-                await Task { await self.release() }.value
+            if finished || Task.isCancelled || isStopped {
+                // Released even when cancelled (a new task does not inherit the cancellation), and
+                // within a bound: an unreachable API server must not hold the shutdown.
+                await Task { await self.release(within: Self.releaseTimeout) }.value
                 return
             }
             logger.warning("leadership lost", metadata: ["lease.name": "\(configuration.name)"])
@@ -157,6 +169,24 @@ public final class LeaderElector: Sendable {
             metadata["annotations"] = .object(annotations)
             body["metadata"] = .object(metadata)
             if try await client.update(Manifest(body: .object(body))!) != nil { return }
+        }
+    }
+
+    /// Sleeps `duration`, waking early (checked every 100 ms) when stopped.
+    private func sleepUnlessStopped(_ duration: Duration) async {
+        let end = clock.now + duration
+        while clock.now < end, !isStopped, !Task.isCancelled {
+            try? await Task.sleep(for: min(.milliseconds(100), end - clock.now))
+        }
+    }
+
+    /// `release()`, abandoned after `timeout` (the Lease then expires by itself).
+    func release(within timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.release() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
         }
     }
 

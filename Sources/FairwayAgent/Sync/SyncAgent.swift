@@ -74,9 +74,10 @@ public final class SyncAgent: Service, Sendable {
                 metrics.setLeader(true)
                 await lead()
             }
-        } onGracefulShutdown: { [stop, triggers, logger] in
+        } onGracefulShutdown: { [stop, triggers, logger, elector] in
             logger.notice("sync agent shutting down")
             stop.request()
+            elector?.stop()
             triggers.withLock { $0?.finish() }
         }
     }
