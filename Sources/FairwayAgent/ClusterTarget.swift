@@ -47,6 +47,9 @@ public final class ClusterTarget: LiveTarget {
         let keys = desired.manifests.map(\.key)
         let cluster = evaluation.platform.cluster?.spec
         do {
+            // Discovery afresh for every plan: a long-lived target (the agent's) would otherwise never
+            // list the objects of a kind whose CRD was installed after its first read.
+            try await kubernetes.refreshDiscovery()
             async let objects = kubernetes.readLive(kinds: kinds, desired: keys)
             async let nodeGroups = readNodeGroups(cluster: cluster)
             async let releases = readReleases()

@@ -25,6 +25,19 @@ enum SuiteInputs {
 
 /// python3 and its modules: present, or the test is skipped (failed under CI=true) with a message.
 enum Python {
+    /// Whether python3 imports every one of `modules`, for `.enabled(if:)`: a test without them shows
+    /// as skipped, never as passed (and `ToolsInstalledTests` fails under CI when they are missing).
+    static func has(_ modules: String...) -> Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import \(modules.joined(separator: ", "))"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
     /// The interpreter's own path (not a pyenv shim), when python3 runs and imports `modules`.
     static func interpreter(with modules: [String], for purpose: String) async -> String? {
         let probe = "import sys\nimport \(modules.joined(separator: ", "))\nprint(sys.executable)"
