@@ -118,7 +118,7 @@ extension Scheduler {
         if candidateCache.version != tree.version || candidateCache.admissions != admissionChanges {
             candidateCache = SharedCandidates(version: tree.version, admissions: admissionChanges)
         }
-        if let known = candidateCache.byKey[key] { return known }
+        if shortcuts, let known = candidateCache.byKey[key] { return known }
         var groups: [CandidateGroup] = []
         // Only ClusterQueues above nominal on a needed flavor-resource can yield candidates.
         var seen: Set<Int> = []
@@ -132,8 +132,8 @@ extension Scheduler {
         groups.sort { $0.cq < $1.cq }
         // Candidates of other queues: the order does not depend on which queue preempts.
         for i in groups.indices { groups[i].members.sort { candidateLess($0, $1, preemptorCQ: -1) } }
-        let ordering = groups.isEmpty ? nil : TargetOrdering(self, preemptorCQ: cq, groups: groups)
-        candidateCache.byKey[key] = (groups, ordering)
+        let ordering = groups.isEmpty || !shortcuts ? nil : TargetOrdering(self, preemptorCQ: cq, groups: groups)
+        if shortcuts { candidateCache.byKey[key] = (groups, ordering) }
         return (groups, ordering)
     }
 
@@ -290,7 +290,7 @@ extension Scheduler {
         // once a slot fails before any removal, every later one fails too, and each would fail
         // the second strategy as well (it needs preemptorNew < share, and these shares stay as
         // they are). Their candidates are not collected for a retry that cannot take them.
-        let stopAtFirstFailure = ordering.isFlat && !withinNominal && !candidates.contains { $0.cq == cq }
+        let stopAtFirstFailure = shortcuts && ordering.isFlat && !withinNominal && !candidates.contains { $0.cq == cq }
         while let slot = ordering.next(self) {
             let target = ordering.cq(slot)
             if target == cq {
@@ -342,7 +342,7 @@ extension Scheduler {
             let passed = DominantResourceShare.compare(tree.drs(pl), tree.drs(tl)) < 0
             // Flat cohort: the preemptor's share is fixed and slots come in descending share, so
             // after a slot fails every later one fails too.
-            if !passed && ordering.isFlat { return (false, targets) }
+            if !passed && shortcuts && ordering.isFlat { return (false, targets) }
             let c = ordering.pop(slot)
             if passed {
                 removeSim(c)

@@ -119,6 +119,10 @@ public final class Scheduler {
     var shared = SharedEvaluations()
     /// Fair-sharing candidates of the current state (`SharedCandidates`).
     var candidateCache = SharedCandidates()
+    /// The exact shortcuts of the replay (evaluations and candidates shared between ClusterQueues,
+    /// strategies that stop at the first failing slot); off only to test them against the
+    /// straightforward replay.
+    var shortcuts = true
     /// Per node: the last evaluation of a head of that ClusterQueue.
     var lastEvaluation: [Evaluation?] = []
     var admittedThisCycle: [(Int, [FRAmount], [PodSetAssignment])] = []

@@ -35,7 +35,7 @@ extension Scheduler {
     /// The reuse key of head `id`, or nil when its evaluation may depend on its queue's identity.
     func sharedKey(_ id: Int) -> SharedEvaluationKey? {
         let w = workloads[id]
-        guard config.fairSharing, w.shape >= 0 else { return nil }
+        guard shortcuts, config.fairSharing, w.shape >= 0 else { return nil }
         let cq = w.cq
         let f = tree.frCount
         var usage: [Int64] = []
