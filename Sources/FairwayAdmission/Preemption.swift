@@ -79,34 +79,70 @@ extension Scheduler {
     /// order, each group in Kueue's candidate order (`candidateLess`; the whole list sorted and
     /// then grouped gives the same groups).
     func fairCandidates(_ wl: Workload, cq: Int, frs: [Int]) -> [CandidateGroup] {
-        var groups: [CandidateGroup] = []
+        fairCandidatesAndOrdering(wl, cq: cq, frs: frs).groups
+    }
+
+    /// `fairCandidates`, and when the preemptor has no candidate of its own and borrows on none
+    /// of `frs`, the target ordering over them (shared; see `SharedCandidates`).
+    func fairCandidatesAndOrdering(_ wl: Workload, cq: Int, frs: [Int]) -> (groups: [CandidateGroup], ordering: TargetOrdering?) {
         let p = queues[cq].config.preemption
+        var own: [Int] = []
         if p.withinClusterQueue != .never {
-            let own = queues[cq].admitted.filter { satisfiesPolicy(wl, $0, p.withinClusterQueue) && usesResources($0, frs) }
-            if !own.isEmpty { groups.append(CandidateGroup(cq: cq, members: own)) }
+            own = queues[cq].admitted.filter { satisfiesPolicy(wl, $0, p.withinClusterQueue) && usesResources($0, frs) }
+            own.sort { candidateLess($0, $1, preemptorCQ: cq) }
         }
-        if tree.parent[cq] >= 0 && p.reclaimWithinCohort != .never {
-            // Only ClusterQueues above nominal on a needed flavor-resource can yield candidates.
-            var seen: Set<Int> = []
-            for fr in frs {
-                for other in tree.borrowers[fr] where other != cq && tree.root[other] == tree.root[cq] && !seen.contains(other) {
-                    seen.insert(other)
-                    let members = queues[other].admitted.filter { satisfiesPolicy(wl, $0, p.reclaimWithinCohort) && usesResources($0, frs) }
-                    if !members.isEmpty { groups.append(CandidateGroup(cq: other, members: members)) }
-                }
+        guard tree.parent[cq] >= 0 && p.reclaimWithinCohort != .never else {
+            return (own.isEmpty ? [] : [CandidateGroup(cq: cq, members: own)], nil)
+        }
+        var (groups, ordering) = otherCandidates(wl, cq: cq, frs: frs, policy: p.reclaimWithinCohort)
+        if let mine = groups.firstIndex(where: { $0.cq == cq }) {
+            groups.remove(at: mine)
+            ordering = nil
+        }
+        if !own.isEmpty {
+            let at = groups.firstIndex { $0.cq > cq } ?? groups.count
+            groups.insert(CandidateGroup(cq: cq, members: own), at: at)
+            ordering = nil
+        }
+        ordering?.preemptorCQ = cq
+        return (groups, groups.isEmpty ? nil : ordering)
+    }
+
+    /// The candidate groups of every borrowing ClusterQueue of the preemptor's tree (the
+    /// preemptor's own included, should it borrow), in ascending node order, each in Kueue's
+    /// candidate order, and a target ordering over them.
+    func otherCandidates(_ wl: Workload, cq: Int, frs: [Int], policy: PreemptionPolicy) -> ([CandidateGroup], TargetOrdering?) {
+        let key = CandidateKey(parent: tree.parent[cq], frs: frs, policy: policy,
+                               priority: policy == .any ? 0 : wl.priority,
+                               creation: policy == .lowerOrNewerEqualPriority ? wl.creation : nil)
+        if candidateCache.version != tree.version || candidateCache.admissions != admissionChanges {
+            candidateCache = SharedCandidates(version: tree.version, admissions: admissionChanges)
+        }
+        if shortcuts, let known = candidateCache.byKey[key] { return known }
+        var groups: [CandidateGroup] = []
+        // Only ClusterQueues above nominal on a needed flavor-resource can yield candidates.
+        var seen: Set<Int> = []
+        for fr in frs {
+            for other in tree.borrowers[fr] where tree.root[other] == tree.root[cq] && !seen.contains(other) {
+                seen.insert(other)
+                let members = queues[other].admitted.filter { satisfiesPolicy(wl, $0, policy) && usesResources($0, frs) }
+                if !members.isEmpty { groups.append(CandidateGroup(cq: other, members: members)) }
             }
         }
         groups.sort { $0.cq < $1.cq }
-        for i in groups.indices { groups[i].members.sort { candidateLess($0, $1, preemptorCQ: cq) } }
-        return groups
+        // Candidates of other queues: the order does not depend on which queue preempts.
+        for i in groups.indices { groups[i].members.sort { candidateLess($0, $1, preemptorCQ: -1) } }
+        let ordering = groups.isEmpty || !shortcuts ? nil : TargetOrdering(self, preemptorCQ: cq, groups: groups)
+        if shortcuts { candidateCache.byKey[key] = (groups, ordering) }
+        return (groups, ordering)
     }
 
     func fairPreemptions(_ wl: Workload, cq: Int, frs: [Int], usage: [FRAmount]) -> [Target] {
         if fairSharingHopeless(wl, cq: cq, frs: frs, usage: usage) { return [] }
-        let candidates = fairCandidates(wl, cq: cq, frs: frs)
+        let (candidates, ordering) = fairCandidatesAndOrdering(wl, cq: cq, frs: frs)
         if candidates.isEmpty { return [] }
         tree.add(usage, to: cq)
-        var (ok, targets, retry) = firstStrategy(cq: cq, candidates: candidates, frs: frs, usage: usage)
+        var (ok, targets, retry) = firstStrategy(cq: cq, candidates: candidates, ordering: ordering, frs: frs, usage: usage)
         if !ok && config.preemptionStrategies.count > 1 {
             (ok, targets) = secondStrategy(cq: cq, candidates: retry, usage: usage, targets: targets)
         }
@@ -241,14 +277,20 @@ extension Scheduler {
 
     /// The first strategy; when it fails, also the candidates to retry with the second, grouped
     /// as `fairCandidates` groups them.
-    private func firstStrategy(cq: Int, candidates: [CandidateGroup], frs: [Int], usage: [FRAmount])
+    private func firstStrategy(cq: Int, candidates: [CandidateGroup], ordering shared: TargetOrdering?, frs: [Int], usage: [FRAmount])
         -> (Bool, [Target], [CandidateGroup]) {
-        var ordering = TargetOrdering(self, preemptorCQ: cq, groups: candidates)
+        var ordering = shared ?? TargetOrdering(self, preemptorCQ: cq, groups: candidates)
         var targets: [Target] = []
         var retry = candidates.map { CandidateGroup(cq: $0.cq, members: []) }
         let strategy = config.preemptionStrategies[0]
         // FairSharingPreemptWithinNominal: with its workload, the preemptor is within nominal.
         let withinNominal = frs.allSatisfy { !tree.cqBorrowingWith(cq, $0, 0) }
+        // In a flat cohort, with no candidate of its own and not within nominal, every slot is
+        // judged by the strategy against one preemptor share, and slots come in descending share:
+        // once a slot fails before any removal, every later one fails too, and each would fail
+        // the second strategy as well (it needs preemptorNew < share, and these shares stay as
+        // they are). Their candidates are not collected for a retry that cannot take them.
+        let stopAtFirstFailure = shortcuts && ordering.isFlat && !withinNominal && !candidates.contains { $0.cq == cq }
         while let slot = ordering.next(self) {
             let target = ordering.cq(slot)
             if target == cq {
@@ -272,6 +314,7 @@ extension Scheduler {
             // which the loop below would each put back and add to the retry list.
             if (preemptorNew.preciseWeightedShare == .infinity && targetOld.preciseWeightedShare != .infinity)
                 || !strategyPasses(strategy, preemptorNew: preemptorNew, targetOld: targetOld, targetNew: targetOld) {
+                if stopAtFirstFailure { break }
                 while ordering.hasWorkload(slot) { retry[slot].members.append(ordering.pop(slot)) }
                 continue
             }
@@ -297,6 +340,9 @@ extension Scheduler {
         while let slot = ordering.next(self) {
             let (pl, tl) = almostLCAs(ordering, target: ordering.cq(slot))
             let passed = DominantResourceShare.compare(tree.drs(pl), tree.drs(tl)) < 0
+            // Flat cohort: the preemptor's share is fixed and slots come in descending share, so
+            // after a slot fails every later one fails too.
+            if !passed && shortcuts && ordering.isFlat { return (false, targets) }
             let c = ordering.pop(slot)
             if passed {
                 removeSim(c)

@@ -93,7 +93,7 @@ public final class QuotaTree {
     /// `calculateLendable(parent)`, which depends on quotas only.
     var lendable: [Int64] = []
     /// ClusterQueues using more than their nominal quota, per flavor-resource.
-    var borrowers: [Set<Int>] = []
+    var borrowers: [NodeSet] = []
     /// Names the current usage, so values derived from usage can be cached: every usage change
     /// (real or simulated) gives a version never used before, and `preservingVersion` gives the
     /// version back once simulated changes are undone (the usage is then exactly as it was).
@@ -196,7 +196,7 @@ public final class QuotaTree {
         potAvail = Array(repeating: 0, count: n * f)
         usage = Array(repeating: 0, count: n * f)
         height = Array(repeating: 0, count: n)
-        borrowers = Array(repeating: [], count: f)
+        borrowers = Array(repeating: NodeSet(capacity: n), count: f)
         drsCache = Array(repeating: nil, count: n)
         scratch = Array(repeating: 0, count: resourceCount)
         for i in names.indices where parent[i] < 0 { accumulate(i) }

@@ -8,7 +8,8 @@
 
 /// What an evaluation reads of the workload, besides its flavor scan state.
 struct EvaluationShape: Hashable {
-    var cq: Int
+    /// The ClusterQueue's class: ClusterQueues whose specs are equal but for their names share one.
+    var queueClass: Int
     var priority: Int32
     /// Only where a policy of the ClusterQueue is `LowerOrNewerEqualPriority`.
     var creation: Int64?
@@ -30,7 +31,7 @@ extension Scheduler {
     func shapeNumber(of workload: Workload, cq: Int) -> Int {
         let p = queues[cq].config.preemption
         let comparesCreation = p.withinClusterQueue == .lowerOrNewerEqualPriority || p.reclaimWithinCohort == .lowerOrNewerEqualPriority
-        let shape = EvaluationShape(cq: cq, priority: workload.priority, creation: comparesCreation ? workload.creation : nil,
+        let shape = EvaluationShape(queueClass: queueClass[cq], priority: workload.priority, creation: comparesCreation ? workload.creation : nil,
                                     podSets: workload.podSets)
         if let known = shapes[shape] { return known }
         let number = shapes.count
@@ -47,7 +48,14 @@ extension Scheduler {
            last.shape == shape, last.lastTried == workloads[id].lastTried {
             return (last.assignment, last.targets)
         }
+        let key = sharedKey(id)
+        if let key, let shared = sharedEvaluation(key) {
+            lastEvaluation[cq] = Evaluation(version: tree.version, admissions: admissionChanges, shape: shape,
+                                            lastTried: workloads[id].lastTried, assignment: shared.0, targets: shared.1)
+            return shared
+        }
         let (assignment, targets) = assignments(id)
+        if let key { storeShared(key, (assignment, targets)) }
         if shape >= 0 {
             lastEvaluation[cq] = Evaluation(version: tree.version, admissions: admissionChanges, shape: shape,
                                             lastTried: workloads[id].lastTried, assignment: assignment, targets: targets)

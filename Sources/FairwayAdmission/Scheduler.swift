@@ -106,13 +106,23 @@ public final class Scheduler {
     var queues: [QueueRecord] = []  // by node index; unused for cohorts
     var workloads: [WorkloadRecord] = []
     var workloadIndex: [String: Int] = [:]
-    var nonEmpty: Set<Int> = []
+    var nonEmpty = NodeSet(capacity: 0)
     public internal(set) var cycle = 0
     public internal(set) var evictions: [Eviction] = []
     var stateHash: UInt64 = 0
     /// Counts changes to the ClusterQueues' admitted workloads (and their admission cycles).
     var admissionChanges: UInt64 = 0
     var shapes: [EvaluationShape: Int] = [:]
+    /// Per node: its ClusterQueue's class (`EvaluationShape.queueClass`), −1 for Cohorts.
+    var queueClass: [Int] = []
+    /// Evaluations shared between ClusterQueues of one class (`SharedEvaluation.swift`).
+    var shared = SharedEvaluations()
+    /// Fair-sharing candidates of the current state (`SharedCandidates`).
+    var candidateCache = SharedCandidates()
+    /// The exact shortcuts of the replay (evaluations and candidates shared between ClusterQueues,
+    /// strategies that stop at the first failing slot); off only to test them against the
+    /// straightforward replay.
+    var shortcuts = true
     /// Per node: the last evaluation of a head of that ClusterQueue.
     var lastEvaluation: [Evaluation?] = []
     var admittedThisCycle: [(Int, [FRAmount], [PodSetAssignment])] = []
@@ -133,8 +143,17 @@ public final class Scheduler {
         let empty = QueueRecord(config: ClusterQueue(name: ""), groupOf: [], groupResources: [], groupFlavors: [], coversPods: false)
         queues = Array(repeating: empty, count: tree.names.count)
         lastEvaluation = Array(repeating: nil, count: tree.names.count)
+        nonEmpty = NodeSet(capacity: tree.names.count)
+        queueClass = Array(repeating: -1, count: tree.names.count)
+        var classes: [ClusterQueue: Int] = [:]
         for cq in clusterQueues {
             let node = tree.cqIndex[cq.name]!
+            var unnamed = cq
+            unnamed.name = ""
+            if let known = classes[unnamed] { queueClass[node] = known } else {
+                queueClass[node] = classes.count
+                classes[unnamed] = classes.count
+            }
             var groupOf = Array(repeating: -1, count: tree.resourceCount)
             var resourcesOf: [[Int]] = []
             var flavorsOf: [[String]] = []

@@ -7,7 +7,9 @@
 /// holds candidates (slots in ascending node order, each slot's candidates in the order given),
 /// with each slot's next candidate and whether it was pruned. Targets are named by slot.
 struct TargetOrdering {
-    let preemptorCQ: Int
+    /// The preemptor's ClusterQueue; an ordering built for one preemptor serves another of the
+    /// same parent Cohort that has no slot of its own (`SharedCandidates`).
+    var preemptorCQ: Int
     /// The preemptor's ancestors (Cohorts), nearest first.
     private(set) var ancestors: [Int] = []
     /// Per slot: its ClusterQueue, its candidates `grouped[start[k]..<end[k]]`, the next one at
@@ -28,6 +30,8 @@ struct TargetOrdering {
     /// DRS depends on its own usage alone there, and only the last target's usage changes between
     /// two steps, so re-keying that one slot keeps the heap's maximum equal to Kueue's full scan.
     private var flat = false
+    /// Whether the preemptor's cohort has ClusterQueues only (slots come from a share-ordered heap).
+    var isFlat: Bool { flat }
     private var heap: [FlatEntry] = []
     private var lastTarget = -1
 

@@ -54,11 +54,12 @@ public struct PredictionOptions: Sendable {
     /// Arrival orders replayed per class; 0 skips the replay (bands stay nil, no findings from it).
     public var arrivalOrders: Int
     /// The largest class replayed, in ClusterQueues times workloads: a larger class is reported
-    /// with `prediction-skipped` rather than holding up validate, plan and the agent. The default
-    /// (about 45 tenants with 1-4 jobs each) replays a class in 16 orders in about half a second.
+    /// with `prediction-skipped` rather than holding up validate, plan and the agent (and a hostile
+    /// repository cannot make them replay for minutes). The default (about 60 tenants with 1-4
+    /// jobs each) replays a class in 16 orders in about half a second.
     public var maxClassSize: Int
 
-    public init(arrivalOrders: Int = 16, maxClassSize: Int = 6144) {
+    public init(arrivalOrders: Int = 16, maxClassSize: Int = 10_240) {
         self.arrivalOrders = arrivalOrders
         self.maxClassSize = maxClassSize
     }
