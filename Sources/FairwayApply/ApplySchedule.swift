@@ -116,20 +116,30 @@ public enum ApplySchedule {
     public static func stages(for plan: Plan) -> [ApplyStage] {
         var steps: [ApplyStep] = plan.changes.map { ApplyStep(work: .object($0), order: order(of: $0)) }
         let releases = plan.releases ?? []
-        let depth = releaseDepths(releases.compactMap(\.desired))
-        let deepest = depth.values.max() ?? 0
+        let installed = releases.filter { $0.action != .uninstall }
+        let removed = releases.filter { $0.action == .uninstall }
+        let depth = releaseDepths(installed) { release in
+            // A desired release names the releases it needs (by name).
+            let needs = Set(release.desired?.dependsOn ?? [])
+            return installed.filter { needs.contains($0.name) }.map(\.id)
+        }
+        let removedDepth = releaseDepths(removed) { release in
+            // An uninstalled release has no desired state: what it needed is the charts' knowledge.
+            let needs = Set(HelmRelease.chartDependencies[release.chart] ?? [])
+            return removed.filter { needs.contains($0.chart) }.map(\.id)
+        }
+        let deepestRemoved = removedDepth.values.max() ?? 0
         for release in releases {
-            let level = depth[release.name] ?? 0
             let order = release.action == .uninstall
                 // Dependents go first: the reverse of the install waves, after every object deletion.
-                ? ApplyOrder(phase: .prune, wave: 1 + deepest - level, name: release.id)
-                : ApplyOrder(phase: .releases, wave: level, name: release.id)
+                ? ApplyOrder(phase: .prune, wave: 1 + deepestRemoved - (removedDepth[release.id] ?? 0), name: release.id)
+                : ApplyOrder(phase: .releases, wave: depth[release.id] ?? 0, name: release.id)
             steps.append(ApplyStep(work: .release(release), order: order))
         }
         for group in plan.nodeGroups ?? [] {
             // Node groups go after the pools, queues and releases that use them are gone.
             let order = group.action == .delete
-                ? ApplyOrder(phase: .prune, wave: deepest + 2, name: group.name)
+                ? ApplyOrder(phase: .prune, wave: deepestRemoved + 2, name: group.name)
                 : ApplyOrder(phase: .nodeGroups, name: group.name)
             steps.append(ApplyStep(work: .nodeGroup(group), order: order))
         }
@@ -165,19 +175,20 @@ public enum ApplySchedule {
         return ApplyOrder(phase: phase, rank: rank, name: name)
     }
 
-    /// Each release's wave: 0 without dependencies, else one more than its deepest dependency.
-    /// Dependencies on releases not in the list are ignored; a cycle is broken where it is found.
-    static func releaseDepths(_ releases: [HelmRelease]) -> [String: Int] {
-        let byName = Dictionary(releases.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    /// Each release's wave by `namespace/name`: 0 without dependencies, else one more than its
+    /// deepest dependency (`needs` gives the ids of the releases in the list it needs); a cycle is
+    /// broken where it is found.
+    static func releaseDepths(_ releases: [ReleasePlan], needs: (ReleasePlan) -> [String]) -> [String: Int] {
+        let byID = Dictionary(releases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var depth: [String: Int] = [:]
-        func visit(_ name: String, _ path: Set<String>) -> Int {
-            if let known = depth[name] { return known }
-            guard let release = byName[name], !path.contains(name) else { return -1 }
-            let level = 1 + (release.dependsOn.map { visit($0, path.union([name])) }.max() ?? -1)
-            depth[name] = level
+        func visit(_ id: String, _ path: Set<String>) -> Int {
+            if let known = depth[id] { return known }
+            guard let release = byID[id], !path.contains(id) else { return -1 }
+            let level = 1 + (needs(release).map { visit($0, path.union([id])) }.max() ?? -1)
+            depth[id] = level
             return level
         }
-        for release in releases { _ = visit(release.name, []) }
+        for release in releases { _ = visit(release.id, []) }
         return depth
     }
 }

@@ -16,6 +16,11 @@ public struct HelmRelease: Sendable, Hashable {
     /// Dotted paths of values marked secret in cluster.yaml: masked wherever values are shown.
     public var sensitiveValues: [String]
 
+    /// Charts whose releases need another chart's installed first, by chart name: Kueue's RayJob and
+    /// RayCluster integrations need the Ray CRDs the KubeRay operator's chart brings. The renderer
+    /// names these in `dependsOn`; removing both uninstalls the dependent first.
+    public static let chartDependencies: [String: [String]] = ["kueue": ["kuberay-operator"]]
+
     public init(name: String, namespace: String, chart: String, repository: String, version: String,
                 values: JSONValue, sourcePath: String, dependsOn: [String] = [], sensitiveValues: [String] = []) {
         self.name = name

@@ -19,7 +19,7 @@ struct HelmRenderer {
             releases.append(HelmRelease(
                 name: "kueue", namespace: "kueue-system", chart: "kueue", repository: "oci://registry.k8s.io/kueue/charts",
                 version: kueue.version, values: KueueValues(platform: platform).values.merging(kueue.values ?? [:]),
-                sourcePath: path, dependsOn: addons.kuberayOperator == nil ? [] : ["kuberay-operator"],
+                sourcePath: path, dependsOn: addons.kuberayOperator == nil ? [] : HelmRelease.chartDependencies["kueue"] ?? [],
                 sensitiveValues: kueue.sensitiveValues ?? []))
         }
         if let kuberay = addons.kuberayOperator {

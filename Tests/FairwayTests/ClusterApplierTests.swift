@@ -82,6 +82,32 @@ import Testing
         ])
     }
 
+    /// Removed add-ons are uninstalled dependents first (Kueue, whose Ray integrations need the
+    /// operator's CRDs, before the KubeRay operator), though an uninstall has no desired release
+    /// naming its dependencies: what depends on what is the charts' knowledge.
+    @Test func removedReleasesAreUninstalledDependentsFirst() throws {
+        let plan = Self.plan([], releases: [Self.release("kuberay-operator", namespace: "kuberay-system", action: .uninstall),
+                                            Self.release("kueue", namespace: "kueue-system", action: .uninstall),
+                                            Self.release("jupyterhub", namespace: "jupyterhub", action: .uninstall)])
+        let stages = ApplySchedule.stages(for: plan)
+        func stage(of label: String) -> Int? { stages.firstIndex { $0.steps.contains { $0.label == label } } }
+        let kueue = try #require(stage(of: "uninstall release kueue-system/kueue"))
+        let kuberay = try #require(stage(of: "uninstall release kuberay-system/kuberay-operator"))
+        #expect(kueue < kuberay, "\(stages.map { $0.steps.map(\.label) })")
+    }
+
+    /// Release waves are keyed by namespace and name: two releases of one name in two namespaces
+    /// keep their own dependencies.
+    @Test func releaseWavesAreKeyedByNamespaceAndName() {
+        let plan = Self.plan([], releases: [Self.release("base", namespace: "a"),
+                                            Self.release("tools", namespace: "a", dependsOn: ["base"]),
+                                            Self.release("tools", namespace: "b")])
+        let stages = ApplySchedule.stages(for: plan)
+        #expect(stages.map { $0.steps.map(\.label) } == [
+            ["install release a/base", "install release b/tools"], ["install release a/tools"],
+        ], "\(stages.map { $0.steps.map(\.label) })")
+    }
+
     @Test func appliesEverythingAndWaitsForReadiness() async throws {
         let fake = FakeCluster()
         fake.state.withLock { $0.pollsUntilReady = 3 }
