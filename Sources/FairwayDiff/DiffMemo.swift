@@ -38,8 +38,14 @@ public final class DiffMemo: @unchecked Sendable {
 
     public init() {}
 
+    private var lastCounts: (compared: Int, reused: Int) = (0, 0)
+
     /// How many objects the last plan compared afresh and how many comparisons it reused.
-    public private(set) var lastPlan: (compared: Int, reused: Int) = (0, 0)
+    public var lastPlan: (compared: Int, reused: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return lastCounts
+    }
 
     /// How many comparisons are remembered.
     public var count: Int {
@@ -84,7 +90,7 @@ public final class DiffMemo: @unchecked Sendable {
         self.deletions = deletions
         planned = true
         if let derived = liveDerived, !Self.same(derived.objects, live) { liveDerived = nil }
-        lastPlan = (compared, rows.count - compared)
+        lastCounts = (compared, rows.count - compared)
     }
 
     private func derived<T>(_ live: [Manifest], _ field: WritableKeyPath<LiveDerived, T?>, make: () -> T) -> T {

@@ -106,35 +106,46 @@ public final class LocalStateStore: LiveStateReader, @unchecked Sendable {
 /// files durable with one file-system sync, renames and unlinks in order, and syncs again so the
 /// directory entries are durable too. Each file is replaced atomically; a crash before `flush` leaves the previous
 /// state, and staged temporary files are removed on `unlock`.
-public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecked Sendable {
-    private enum Staged {
+public final class LockedLocalState: LiveStateReader, LiveStateWriter, Sendable {
+    private enum Staged: Sendable {
         case put(temporary: String, path: String)
         case delete(path: String)
     }
 
+    /// What changes while the lock is held, guarded so concurrent stagers cannot lose a change.
+    private struct State: Sendable {
+        var lockDescriptor: Int32
+        var staged: [Staged] = []
+        var createdDirectories: Set<String> = []
+    }
+
     public let store: LocalStateStore
-    private var lockDescriptor: Int32
-    private var staged: [Staged] = []
-    private var createdDirectories: Set<String> = []
+    private let state: Locked<State>
 
     init(store: LocalStateStore, lockDescriptor: Int32) {
         self.store = store
-        self.lockDescriptor = lockDescriptor
+        state = Locked(State(lockDescriptor: lockDescriptor))
     }
 
     deinit { unlock() }
 
     public func unlock() {
-        guard lockDescriptor >= 0 else { return }
-        for case let .put(temporary, _) in staged { unlink(temporary) }
-        staged.removeAll()
-        flock(lockDescriptor, LOCK_UN)
-        close(lockDescriptor)
-        lockDescriptor = -1
+        state.withLock { state in
+            guard state.lockDescriptor >= 0 else { return }
+            for case let .put(temporary, _) in state.staged { unlink(temporary) }
+            state.staged.removeAll()
+            flock(state.lockDescriptor, LOCK_UN)
+            close(state.lockDescriptor)
+            state.lockDescriptor = -1
+        }
     }
 
-    private func requireLock() throws(LiveStateError) {
-        guard lockDescriptor >= 0 else { throw LiveStateError(.notLocked, "the state lock was released", path: store.root) }
+    /// The lock's descriptor; throws when the lock was released.
+    @discardableResult
+    private func requireLock() throws(LiveStateError) -> Int32 {
+        let descriptor = state.withLock { $0.lockDescriptor }
+        guard descriptor >= 0 else { throw LiveStateError(.notLocked, "the state lock was released", path: store.root) }
+        return descriptor
     }
 
     public func listObjects() throws(LiveStateError) -> [Manifest] { try store.listObjects() }
@@ -150,40 +161,45 @@ public final class LockedLocalState: LiveStateReader, LiveStateWriter, @unchecke
         try makeDirectories(FileIO.directory(of: path))
         let temporary = try FileIO.writeTemporary(JSONWriter.bytes(manifest.body.sortedRecursively(), pretty: true),
                                                   beside: path, sync: false)
-        staged.append(.put(temporary: temporary, path: path))
+        state.withLock { $0.staged.append(.put(temporary: temporary, path: path)) }
     }
 
     public func delete(_ key: ObjectKey) throws(LiveStateError) {
         try requireLock()
-        staged.append(.delete(path: store.objectPath(key)))
+        let path = store.objectPath(key)
+        state.withLock { $0.staged.append(.delete(path: path)) }
     }
 
     /// Stages `bytes` to replace the file at `path` (in the state's root) at the next flush.
     func stage(_ bytes: [UInt8], at path: String, mode: mode_t) throws(LiveStateError) {
         try requireLock()
         let temporary = try FileIO.writeTemporary(bytes, beside: path, sync: false, mode: mode)
-        staged.append(.put(temporary: temporary, path: path))
+        state.withLock { $0.staged.append(.put(temporary: temporary, path: path)) }
     }
 
     /// Creates `directory` and its parents, remembering what exists so each is made (or found) once.
     private func makeDirectories(_ directory: String) throws(LiveStateError) {
-        guard !createdDirectories.contains(directory) else { return }
+        guard !state.withLock({ $0.createdDirectories.contains(directory) }) else { return }
         let parent = FileIO.directory(of: directory)
         if parent != directory && parent != "." && !parent.isEmpty { try makeDirectories(parent) }
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw LiveStateError(.io, "cannot create directory: \(FileIO.errorText())", path: directory)
         }
-        createdDirectories.insert(directory)
+        state.withLock { _ = $0.createdDirectories.insert(directory) }
     }
 
     public func flush() throws(LiveStateError) {
-        try requireLock()
-        guard !staged.isEmpty else { return }
-        guard fairway_syncfs(lockDescriptor) == 0 else {
-            throw LiveStateError(.io, "cannot sync the file system: \(FileIO.errorText())", path: store.root)
+        let lockDescriptor = try requireLock()
+        let work = state.withLock { state -> [Staged] in
+            defer { state.staged.removeAll() }
+            return state.staged
         }
-        let work = staged
-        staged.removeAll()
+        guard !work.isEmpty else { return }
+        guard fairway_syncfs(lockDescriptor) == 0 else {
+            let message = "cannot sync the file system: \(FileIO.errorText())"
+            state.withLock { $0.staged = work + $0.staged }  // still staged: unlock removes the temporaries
+            throw LiveStateError(.io, message, path: store.root)
+        }
         for (index, change) in work.enumerated() {
             switch change {
             case let .put(temporary, path):
