@@ -56,7 +56,7 @@ struct SourceOptions: ParsableArguments {
             let fetched = try cache.fetch(url: repo, ref: override ?? ref, credentials: credentials,
                                           timeout: .seconds(fetchTimeout)).get()
             var snapshot = try cache.snapshot(url: repo, commit: fetched.commit, signatures: signaturePolicy).get()
-            snapshot.diagnostics += GitNotes.diagnostics(for: fetched)
+            snapshot.diagnostics += fetched.diagnostics
             return snapshot
         } catch {
             throw PipelineError("\(error.message) [\(error.code.rawValue)]")
@@ -64,21 +64,3 @@ struct SourceOptions: ParsableArguments {
     }
 }
 
-/// Warnings about how a commit was fetched, as diagnostics every output shows.
-enum GitNotes {
-    static func diagnostics(for fetched: GitFetchOutcome) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        if let stale = fetched.staleBecause {
-            out.append(.warning("source-stale",
-                                "could not fetch \(fetched.url) (\(stale.message)); using the last good commit \(fetched.commit.prefix(12)) of \(fetched.ref), which may be stale",
-                                at: nil))
-        }
-        if fetched.forcePushed, let previous = fetched.previousCommit {
-            out.append(.warning("force-push",
-                                "\(fetched.ref) was force-pushed: \(previous.prefix(12)) is not in the history of \(fetched.commit.prefix(12))",
-                                at: nil))
-        }
-        for note in fetched.notes { out.append(.warning("source-note", note, at: nil)) }
-        return out
-    }
-}

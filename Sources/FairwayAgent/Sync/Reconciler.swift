@@ -99,6 +99,10 @@ public actor Reconciler {
         run.fetchedCommit = outcome.commit
         log[metadataKey: "sync.commit"] = "\(outcome.commit.prefix(12))"
         if let stale = outcome.staleBecause { run.fetchStale = stale.message }
+        for note in outcome.diagnostics where note.code != "source-stale" {
+            run.sourceNotes.append(note.message)
+            log.warning("sync source note", metadata: ["sync.note": "\(note.code)", "error": "\(note.message)"])
+        }
         let isNew = outcome.commit != lastFetched
         let driftInterval = options.driftInterval ?? repositoryInterval ?? .seconds(180)
         let driftDue = lastFullRun.map { clock.now - $0 >= driftInterval } ?? true

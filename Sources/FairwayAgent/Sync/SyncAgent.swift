@@ -157,6 +157,13 @@ public final class SyncAgent: Service, Sendable {
     }
 
     private func emitEvent(for run: SyncRun) async {
+        for note in run.sourceNotes {
+            do {
+                try await store.event(type: "Warning", reason: "SourceNote", message: note, reportingInstance: configuration.identity)
+            } catch {
+                logger.warning("event not recorded", metadata: ["error": "\(error)"])
+            }
+        }
         let commit = (run.fetchedCommit ?? "").prefix(12)
         let event: (type: String, reason: String, message: String)?
         switch run.result {

@@ -52,6 +52,8 @@ public struct SyncRun: Sendable {
     public var fetchedCommit: String?
     /// The fetch failed and `fetchedCommit` is the cache's last good commit.
     public var fetchStale: String?
+    /// What the fetch noticed besides staleness: a force-push, a corrupt cache cloned again.
+    public var sourceNotes: [String] = []
     /// The commit planned against the cluster (the fetched one, or the last good one when the fetched
     /// commit is invalid and a drift check was due).
     public var reconciledCommit: String?

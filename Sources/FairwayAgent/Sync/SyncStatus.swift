@@ -53,6 +53,7 @@ public struct SyncStatus: Sendable, Equatable {
             ("startedAt", .string(run.startedAt.rfc3339)), ("seconds", .double(run.seconds)),
         ]
         if let commit = run.reconciledCommit { object["commit"] = .string(commit) }
+        if !run.sourceNotes.isEmpty { object["sourceNotes"] = .array(run.sourceNotes.map(JSONValue.string)) }
         object["driftCheck"] = .bool(run.driftCheck)
         if let counts = run.planCounts {
             object["plan"] = [

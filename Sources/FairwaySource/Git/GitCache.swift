@@ -20,6 +20,35 @@ public struct GitFetchOutcome: Sendable {
     public let notes: [String]
 
     public var isStale: Bool { staleBecause != nil }
+
+    public init(url: String, ref: String, commit: String, previousCommit: String?, forcePushed: Bool, staleBecause: GitError?,
+                notes: [String]) {
+        self.url = url
+        self.ref = ref
+        self.commit = commit
+        self.previousCommit = previousCommit
+        self.forcePushed = forcePushed
+        self.staleBecause = staleBecause
+        self.notes = notes
+    }
+
+    /// What is worth telling about this fetch as warnings every output shows (`source-stale`,
+    /// `force-push`, `source-note`): the CLI adds them to the snapshot's diagnostics, the agent to
+    /// its run, log, status and Events.
+    public var diagnostics: [Diagnostic] {
+        var out: [Diagnostic] = []
+        if let stale = staleBecause {
+            out.append(.warning("source-stale",
+                                "could not fetch \(url) (\(stale.message)); using the last good commit \(commit.prefix(12)) of \(ref), which may be stale",
+                                at: nil))
+        }
+        if forcePushed, let previous = previousCommit {
+            out.append(.warning("force-push", "\(ref) was force-pushed: \(previous.prefix(12)) is not in the history of \(commit.prefix(12))",
+                                at: nil))
+        }
+        for note in notes { out.append(.warning("source-note", note, at: nil)) }
+        return out
+    }
 }
 
 /// A cache of bare clones, one per repository URL, under `root`. `fetch` clones on first use and
