@@ -10,22 +10,24 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "fairway", path: "..")],
     targets: [
+        // libFuzzer's driver, declared for Swift.
+        .target(name: "CLibFuzzer"),
         // The YAML reader: any bytes parse or fail with a located YAMLError.
         .executableTarget(
             name: "fuzz-yaml",
-            dependencies: [.product(name: "FairwayParsing", package: "fairway")],
+            dependencies: ["CLibFuzzer", .product(name: "FairwayParsing", package: "fairway")],
             swiftSettings: swiftSettings
         ),
         // The model: the template with one file replaced by the input loads into documents or diagnostics.
         .executableTarget(
             name: "fuzz-model",
-            dependencies: [.product(name: "FairwayParsing", package: "fairway")],
+            dependencies: ["CLibFuzzer", .product(name: "FairwayParsing", package: "fairway")],
             swiftSettings: swiftSettings
         ),
         // The kubeconfig parser: any bytes give a Kubeconfig or a KubeconfigError.
         .executableTarget(
             name: "fuzz-kubeconfig",
-            dependencies: [.product(name: "FairwayLive", package: "fairway")],
+            dependencies: ["CLibFuzzer", .product(name: "FairwayLive", package: "fairway")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import CLibFuzzer
 import FairwayLive
 
 /// libFuzzer entry point: parse the input as a kubeconfig file. A KubeconfigError is expected; a
@@ -10,3 +11,12 @@ public func fuzzKubeconfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (`fuzz_kubeconfig_main`): hands the command line to libFuzzer's driver.
+@_cdecl("fuzz_kubeconfig_main")
+public func fuzzKubeconfigMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in data.map { fuzzKubeconfig($0, size) } ?? 0 }
+}
+

@@ -1,3 +1,4 @@
+import CLibFuzzer
 import Foundation
 import FairwayModel
 import FairwaySource
@@ -24,3 +25,12 @@ public func fuzzModel(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = PlatformLoader().load(snapshot)
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (`fuzz_model_main`): hands the command line to libFuzzer's driver.
+@_cdecl("fuzz_model_main")
+public func fuzzModelMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in data.map { fuzzModel($0, size) } ?? 0 }
+}
+

@@ -1,3 +1,4 @@
+import CLibFuzzer
 import FairwayYAML
 
 /// libFuzzer entry point: parse the input as a YAML stream. Errors are expected; a trap, a hang or
@@ -24,3 +25,12 @@ private func visit(_ node: YAMLNode) {
     }
     for item in node.items ?? [] { visit(item) }
 }
+
+/// The entry point SwiftPM links as `main` (`fuzz_yaml_main`): hands the command line to libFuzzer's driver.
+@_cdecl("fuzz_yaml_main")
+public func fuzzYamlMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in data.map { fuzzYAML($0, size) } ?? 0 }
+}
+
