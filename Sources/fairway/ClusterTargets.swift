@@ -7,10 +7,12 @@ import Logging
 /// the in-cluster service account; `aws eks get-token` plugins replaced by native EKS tokens), EKS
 /// access from the AWS credential chain, and the helm CLI (with `--helm-kubeconfig`, under its own identity).
 enum ClusterTargets {
-    static func make(_ options: TargetOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
-        async throws(PipelineError) -> ClusterTarget
+    /// `logger` is what the clients log to (retries, credential loading, helm runs): the sync agent's
+    /// log; nil for the one-shot commands, which report on their own output.
+    static func make(_ options: TargetOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+                     logger: Logger? = nil) async throws(PipelineError) -> ClusterTarget
     {
-        let (connection, kubernetes) = try kubernetes(options.access, environment: environment)
+        let (connection, kubernetes) = try kubernetes(options.access, environment: environment, logger: logger)
         var eks: ClusterTarget.EKSAccess?
         if !options.noEks {
             let aws = AWSEnvironment(variables: environment, profile: options.awsProfile)
@@ -23,7 +25,8 @@ enum ClusterTargets {
                 endpoint = url
             }
             eks = ClusterTarget.EKSAccess(region: options.awsRegion, endpoint: endpoint,
-                                          credentials: AWSCredentialChain(environment: aws), transport: AWSTransport())
+                                          credentials: AWSCredentialChain(environment: aws),
+                                          transport: logger.map { AWSTransport(logger: $0) } ?? AWSTransport())
         }
         var helm: HelmClient?
         if !options.noHelm {
@@ -31,7 +34,7 @@ enum ClusterTargets {
             let kubeconfig = options.helmKubeconfig ?? options.access.kubeconfig
             let context = options.helmKubeconfig == nil ? options.access.context : nil
             helm = HelmClient(executable: options.helm ?? "helm", kubeconfig: kubeconfig, kubeContext: context,
-                              logger: Logger(label: "fairway.helm", factory: { _ in SwiftLogNoOpLogHandler() }))
+                              logger: logger ?? Logger(label: "fairway.helm", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
         let name = "cluster \(connection.contextName ?? "in-cluster") (\(connection.server))"
         return ClusterTarget(name: name, kubernetes: kubernetes, eks: eks, helm: helm)
@@ -39,8 +42,8 @@ enum ClusterTargets {
 
     /// The Kubernetes client from the kubeconfig (or the in-cluster service account), with `aws eks
     /// get-token` plugins replaced by native EKS tokens.
-    static func kubernetes(_ access: ClusterAccessOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(PipelineError) -> (KubernetesConnection, KubernetesClient)
+    static func kubernetes(_ access: ClusterAccessOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           logger: Logger? = nil) throws(PipelineError) -> (KubernetesConnection, KubernetesClient)
     {
         do {
             let connection: KubernetesConnection
@@ -52,15 +55,17 @@ enum ClusterTargets {
                     EKSTokenProvider.replacing(exec, environment: environment, credentials: { AWSCredentialChain(environment: $0) })
                 })
             }
-            return (connection, try KubernetesClient(connection))
+            var options = KubernetesClient.Options()
+            if let logger { options.logger = logger }
+            return (connection, try KubernetesClient(connection, options: options))
         } catch {
             throw PipelineError("\(error)")
         }
     }
 
     /// Runs `body` with the cluster target, shutting its connections down afterwards whatever happens.
-    static func with<T>(_ options: TargetOptions, _ body: (ClusterTarget) async throws -> T) async throws -> T {
-        let cluster = try await make(options)
+    static func with<T>(_ options: TargetOptions, logger: Logger? = nil, _ body: (ClusterTarget) async throws -> T) async throws -> T {
+        let cluster = try await make(options, logger: logger)
         do {
             let result = try await body(cluster)
             await cluster.shutdown()

@@ -109,7 +109,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try await ClusterTargets.with(target) { clusterTarget in
+            try await ClusterTargets.with(target, logger: logger) { clusterTarget in
                 try await serve(clusterTarget, credentials: credentials, verifier: verifier, logger: logger)
             }
         } catch let error as PipelineError {

@@ -117,7 +117,7 @@ public final class AWSTransport: @unchecked Sendable {
                 }
                 pause = delay
             }
-            logger.debug("aws request will be retried", metadata: [
+            logger.notice("aws request will be retried", metadata: [
                 "aws.operation": .string(operation), "aws.attempt": .stringConvertible(attempt),
                 "aws.retry.delay_ms": .stringConvertible(Int(pause * 1000)),
             ])

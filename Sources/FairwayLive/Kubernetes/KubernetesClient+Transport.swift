@@ -101,7 +101,7 @@ extension KubernetesClient {
             let delay = options.retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
             guard ContinuousClock.now + .seconds(delay) < deadline else { throw problem }
             state.withLock { $0.statistics.retries += 1 }
-            options.logger.debug("kubernetes.retry", metadata: [
+            options.logger.notice("kubernetes request will be retried", metadata: [
                 "http.method": "\(request.method.rawValue)", "http.path": "\(request.path)", "retry.attempt": "\(attempt)",
                 "retry.reason": "\(problem.label)", "retry.delay": "\(delay)",
             ])
