@@ -78,6 +78,7 @@ extension PlatformValidator {
                       pool.location("spec", "instances", "families", .index(index)))
             }
         }
+        checkGPUCounts(gpu, of: pool)
         guard let sharing = gpu.sharing else { return }
         switch sharing.mode {
         case .none:
@@ -98,6 +99,19 @@ extension PlatformValidator {
         case .mig:
             checkMIGLayout(sharing.layout, gpu: gpu, of: pool)
         }
+    }
+
+    /// A pool whose instance types carry different numbers of GPUs is counted at the smallest (what
+    /// is surely there), while Karpenter's limit lets it grow to the largest: say so, with both numbers.
+    private mutating func checkGPUCounts(_ gpu: NodePoolSpec.GPU, of pool: Document<NodePoolSpec>) {
+        let counts = GPUCatalog.instanceTypes(of: pool.spec).filter { $0.gpuModel == gpu.model && $0.gpuCount > 0 }.map(\.gpuCount)
+        guard let smallest = counts.min(), let largest = counts.max(), smallest != largest else { return }
+        let nodes = pool.spec.capacity.maxNodes
+        let at = pool.spec.instances.types == nil ? pool.location("spec", "instances") : pool.location("spec", "instances", "types")
+        warning("mixed-gpu-counts",
+                "instance types with \(smallest) to \(largest) GPUs per node: guarantees count \(smallest) per node "
+                    + "(\(nodes.saturatingMultiplied(by: smallest)) in all), while the pool may grow to \(nodes.saturatingMultiplied(by: largest))",
+                at, hint: "list instance types with one GPU count, or split the pool by size")
     }
 
     private mutating func checkMIGLayout(_ layout: String?, gpu: NodePoolSpec.GPU, of pool: Document<NodePoolSpec>) {

@@ -138,6 +138,19 @@ extension ModelRuleTests {
         #expect(errors.first?.hint?.contains("RayCluster, RayJob, RayService") == true)
     }
 
+    /// A pool mixing 1-GPU and 4-GPU sizes is counted at 1 GPU per node while Karpenter may launch
+    /// 4-GPU nodes: a warning with both numbers, at the pool's instance list.
+    @Test func mixedGPUCountsAreNamed() throws {
+        var repo = try TestRepo.template()
+        try repo.replace("nodepools/gpu-l4-inference.yaml", "      - 2xlarge\n", with: "      - 2xlarge\n      - 12xlarge\n")
+        let diagnostics = repo.load().diagnostics
+        #expect(diagnostics.filter { $0.severity == .error }.isEmpty)
+        let warning = try #require(diagnostics.first { $0.code == "mixed-gpu-counts" })
+        #expect(warning.message.contains("1 to 4 GPUs per node") && warning.message.contains("(10 in all)")
+                && warning.message.contains("grow to 40"), "\(warning.message)")
+        #expect(warning.location?.path == "nodepools/gpu-l4-inference.yaml")
+    }
+
     /// Versions EKS and Helm take, and what they refuse.
     @Test(arguments: [("1.33", true), ("1.9", true), ("2.0", true), ("1.033", false), ("1", false), ("1.33.0", false), ("v1.33", false), ("abc", false)])
     func kubernetesVersions(_ text: String, _ valid: Bool) {
