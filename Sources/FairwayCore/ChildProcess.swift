@@ -30,11 +30,6 @@ public enum ChildProcess {
         public var description: String { "cannot run \(executable): \(reason)" }
     }
 
-    /// Children running at once: twice the cores, at least four. More would only share the cores
-    /// (a test suite or an apply starting dozens at once starved everything else); a task waiting
-    /// for a slot holds no thread.
-    static let running = AsyncLimiter(limit: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
-
     /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`.
     ///
     /// - Parameters:
@@ -45,10 +40,6 @@ public enum ChildProcess {
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                            input: [UInt8]? = nil, workingDirectory: String? = nil,
                            timeout: Double? = nil) async throws(LaunchError) -> Outcome {
-        guard await running.acquire() else {
-            return Outcome(status: SIGTERM, stdout: [], stderr: [], timedOut: false, cancelled: true)
-        }
-        defer { running.release() }
         let cancellation = Cancellation()
         let result = await withTaskCancellationHandler {
             await Blocking.run {
