@@ -78,6 +78,10 @@ public enum ChildProcess {
         process.standardError = stderrPipe
         let stdinPipe: Pipe? = input == nil ? nil : Pipe()
         process.standardInput = stdinPipe ?? FileHandle.nullDevice
+        // Signalled once, when the child has exited (Foundation's own monitor calls the handler); no
+        // thread runs a run loop to wait for it.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         // The child inherits the launching thread's signal mask, and Dispatch's threads block nearly every
         // signal: unblock them around the spawn, or the child could never be stopped with SIGTERM or SIGINT.
         var unblocked = sigset_t(), saved = sigset_t()
@@ -111,12 +115,7 @@ public enum ChildProcess {
             }
         }
         var timedOut = false
-        let exited = DispatchSemaphore(value: 0)
         cancellation.onCancel = { terminate(process, exited: exited) }
-        Blocking.detach {
-            process.waitUntilExit()
-            exited.signal()
-        }
         if let timeout {
             if exited.wait(timeout: .now() + timeout) == .timedOut {
                 timedOut = true
