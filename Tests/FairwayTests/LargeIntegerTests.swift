@@ -112,7 +112,7 @@ enum YAMLIntegerText {
     }
 
     @Test(arguments: cases)
-    func everyCommandRefusesWithoutCrashing(_ field: IntegerField, _ value: String) throws {
+    func everyCommandRefusesWithoutCrashing(_ field: IntegerField, _ value: String) async throws {
         var repo = try TestRepo.template()
         try repo.replace(field.path, field.old, with: field.edit(value))
         let line = try repo.line(of: field.edit(value), in: field.path)
@@ -123,8 +123,11 @@ enum YAMLIntegerText {
         let commands: [[String]] = [["validate", dir.path], ["plan", dir.path, "--state", state],
                                     ["fairness", dir.path], ["render", dir.path, "--out", out]]
         for command in commands {
-            let run = try CLIRun.fairway(command)
-            let output = run.stdout + run.stderr
+            // Waited on off the cooperative pool (CLIRun would hold a pool thread for each run).
+            var environment = ProcessInfo.processInfo.environment
+            environment["NO_COLOR"] = "1"
+            let run = try await ChildProcess.run(RepoPaths.fairwayBinary.path, command, environment: environment, timeout: 300)
+            let output = run.stdoutText + run.stderrText
             #expect(![4, 5, 6, 11, 132, 133, 134, 139].contains(run.status), "\(command[0]) crashed: \(output)")
             if field.largeIsValid {
                 #expect(run.status == 0, "\(command[0]): \(output)")
