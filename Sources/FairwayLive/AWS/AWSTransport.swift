@@ -96,7 +96,9 @@ public final class AWSTransport: @unchecked Sendable {
         while true {
             attempt += 1
             let elapsed = (ContinuousClock.now - started).seconds
-            let timeout = min(retryPolicy.attemptTimeout, retryPolicy.deadline - elapsed)
+            // The last attempt gets what is left of the deadline, never less than 50 ms (a loaded
+            // machine can reach it with the deadline already spent; a negative bound helps no one).
+            let timeout = max(0.05, min(retryPolicy.attemptTimeout, retryPolicy.deadline - elapsed))
             var prepared = request
             if let signing {
                 let credentials = try await signing.credentials.credentials()
