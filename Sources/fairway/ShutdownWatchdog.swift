@@ -31,8 +31,8 @@ final class ShutdownWatchdog {
                 if count == 1 {
                     logger.notice("signal received; shutting down", metadata: ["signal": "\(signo)"])
                     onFirstSignal()
-                    queue.asyncAfter(deadline: .now() + deadline.timeInterval) {
-                        logger.error("shutdown did not finish in time; exiting", metadata: ["shutdown.seconds": "\(deadline.timeInterval)"])
+                    queue.asyncAfter(deadline: .now() + deadline.seconds) {
+                        logger.error("shutdown did not finish in time; exiting", metadata: ["shutdown.seconds": "\(deadline.seconds)"])
                         Self.exitNow()
                     }
                 } else {
@@ -50,13 +50,5 @@ final class ShutdownWatchdog {
     private static func exitNow() -> Never {
         fflush(nil)
         _exit(1)
-    }
-}
-
-extension Duration {
-    /// Seconds as a Double.
-    var timeInterval: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
