@@ -51,6 +51,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "CFairwaySys", path: "Sources/CFairwaySys"),
         .target(name: "FairwayCore", swiftSettings: swiftSettings),
         .target(name: "FairwayYAML", dependencies: ["CYAML", "FairwayCore"], swiftSettings: swiftSettings),
@@ -84,11 +90,11 @@ let package = Package(
             dependencies: ["FairwayCore", "FairwayYAML", "FairwayModel", "FairwayFairness"],
             swiftSettings: swiftSettings
         ),
-        // Live state: the local state store, and the Kubernetes, EKS (SigV4) and Helm clients.
+        // Live state: the local state store (SQLite), and the Kubernetes, EKS (SigV4) and Helm clients.
         .target(
             name: "FairwayLive",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "CFairwaySys",
+                "FairwayCore", "FairwayYAML", "CFairwaySys", "CSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

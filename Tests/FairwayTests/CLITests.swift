@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FairwayCore
+import FairwayLive
 
 /// The `fairway` binary end to end: exit codes, outputs and the local state, as a user meets them.
 @Suite(.serialized) struct CLITests {
@@ -115,10 +116,11 @@ import FairwayCore
         let cancelled = try CLIRun.fairway(["apply", RepoPaths.template.path, "--state", state], stdin: "no\n")
         #expect(cancelled.status == 1)
         #expect(cancelled.stderr.contains("Apply cancelled"))
-        #expect(!FileManager.default.fileExists(atPath: "\(state)/state.json"))
+        #expect(try LocalStateStore(root: state).serial() == 0)
+        #expect(try LocalStateStore(root: state).listObjects().isEmpty)
         let confirmed = try CLIRun.fairway(["apply", RepoPaths.template.path, "--state", state], stdin: "yes\n")
         #expect(confirmed.status == 0, "\(confirmed.stderr)")
-        #expect(FileManager.default.fileExists(atPath: "\(state)/state.json"))
+        #expect(try LocalStateStore(root: state).serial() == 1)
     }
 
     @Test func deletionGuardRefusesLargePrunes() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FairwayCore
+import FairwayLive
 
 /// The local state (what `make demo` plans and applies) keeps Helm releases and EKS node groups
 /// beside the objects: a first plan installs and creates them, a second plan after the apply is
@@ -23,8 +24,8 @@ import FairwayCore
         let results = try #require(try JSONReader.parse(apply.stdout)["results"]?.arrayValue)
         #expect(results.contains { $0["release"] == "jupyterhub/jupyterhub" && $0["action"] == "install" })
         #expect(results.contains { $0["nodeGroup"] == "gpu-h100-mig" && $0["action"] == "create" })
-        let recorded = state + "/targets.json"
-        #expect(FileManager.default.fileExists(atPath: recorded))
+        let recorded = state + "/state.sqlite"
+        #expect(try LocalStateStore(root: state).targets()?["releases"]?.arrayValue?.count == 4)
         let mode = (try FileManager.default.attributesOfItem(atPath: recorded)[.posixPermissions] as? Int) ?? 0
         #expect(mode & 0o077 == 0, "release values may hold secrets: the file is the owner's alone")
 

@@ -15,14 +15,13 @@ public protocol LiveTargetsWriter: Sendable {
 }
 
 extension LocalStateStore: LiveTargetsReader {
-    /// `targets.json`, beside `state.json`. Mode 0600: release values may hold secrets.
-    var targetsPath: String { "\(root)/targets.json" }
-
+    /// The `targets` table's one row. The database file has mode 0600: release values may hold secrets.
     public func targets() throws(LiveStateError) -> JSONValue? {
-        guard FileIO.exists(targetsPath) else { return nil }
-        let bytes = try FileIO.readAll(targetsPath)
-        guard let json = try? JSONReader.parse(bytes), json.objectValue != nil else {
-            throw LiveStateError(.corrupt, "the recorded Helm releases and node groups are not a JSON object", path: targetsPath)
+        guard let connection = try openForReading() else { return legacy.exists ? try legacy.targets() : nil }
+        let statement = try connection.prepare("SELECT body FROM targets WHERE id = 1")
+        guard try statement.step() else { return nil }
+        guard let json = try? JSONReader.parse(statement.bytes(0)), json.objectValue != nil else {
+            throw LiveStateError(.corrupt, "the recorded Helm releases and node groups are not a JSON object", path: databasePath)
         }
         return json
     }
@@ -31,7 +30,5 @@ extension LocalStateStore: LiveTargetsReader {
 extension LockedLocalState: LiveTargetsReader, LiveTargetsWriter {
     public func targets() throws(LiveStateError) -> JSONValue? { try store.targets() }
 
-    public func putTargets(_ targets: JSONValue) throws(LiveStateError) {
-        try stage(JSONWriter.bytes(targets.sortedRecursively(), pretty: true), at: store.targetsPath, mode: 0o600)
-    }
+    public func putTargets(_ targets: JSONValue) throws(LiveStateError) { try putTargetsRow(targets) }
 }
