@@ -14,7 +14,7 @@ extension FairnessPolicy {
         }
         var merger = PolicyMerger(parts: parts)
         for index in parts.indices { merger.add(index) }
-        self.init(parts: parts, spec: merger.spec, conflicts: merger.conflicts)
+        self.init(parts: parts, spec: merger.spec, conflicts: merger.conflicts, owners: merger.owners)
     }
 }
 
@@ -24,9 +24,8 @@ private struct PolicyMerger {
     let parts: [Document<GpuFairnessPolicySpec>]
     var spec = GpuFairnessPolicySpec(defaults: nil, classes: nil)
     var conflicts: [Diagnostic] = []
-    private var defaultsPart: Int?
-    private var maxSharePart: [String: Int] = [:]
-    private var tenantPart: [String: [String: Int]] = [:]
+    /// Which part set each value: the first, where parts conflict.
+    var owners = PartIndex()
     /// Per part and class, where each tenant's key is: built only for a conflict, once, so that many
     /// conflicts do not each walk a mapping of thousands of tenants.
     private var tenantKeys: [Int: [String: [String: SourceLocation]]] = [:]
@@ -36,40 +35,43 @@ private struct PolicyMerger {
     mutating func add(_ index: Int) {
         let part = parts[index].spec
         if let defaults = part.defaults {
-            if let first = defaultsPart {
+            if let first = owners.defaults {
                 conflict("spec.defaults is set in two parts of the GPU fairness policy",
                          at: parts[index].keyLocation("spec", "defaults"), first: parts[first].keyLocation("spec", "defaults"),
                          rule: "set the defaults in one part")
             } else {
                 spec.defaults = defaults
-                defaultsPart = index
+                owners.defaults = index
             }
         }
         guard let classes = part.classes else { return }
+        if owners.firstClasses == nil { owners.firstClasses = index }
         var merged = spec.classes ?? [:]
         for (className, classPolicy) in classes.sorted(by: { $0.key < $1.key }) {
             var into = merged[className] ?? GpuFairnessPolicySpec.ClassPolicy(maxSharePercent: nil, tenants: nil)
+            if owners.firstClass[className] == nil { owners.firstClass[className] = index }
             if let percent = classPolicy.maxSharePercent {
-                if let first = maxSharePart[className] {
+                if let first = owners.maxShare[className] {
                     let path: [PathComponent] = ["spec", "classes", .key(className), "maxSharePercent"]
                     conflict("class '\(className)' sets maxSharePercent in two parts of the GPU fairness policy",
                              at: parts[index].keyLocation(path), first: parts[first].keyLocation(path),
                              rule: "set a class's maxSharePercent in one part")
                 } else {
                     into.maxSharePercent = percent
-                    maxSharePart[className] = index
+                    owners.maxShare[className] = index
                 }
             }
             if let tenants = classPolicy.tenants {
+                if owners.firstTenants[className] == nil { owners.firstTenants[className] = index }
                 var shares = into.tenants ?? [:]
                 for (tenant, share) in tenants.sorted(by: { $0.key < $1.key }) {
-                    if let first = tenantPart[className]?[tenant] {
+                    if let first = owners.tenant[className]?[tenant] {
                         conflict("tenant '\(tenant)' has a share of class '\(className)' in two parts of the GPU fairness policy",
                                  at: tenantKey(index, className, tenant), first: tenantKey(first, className, tenant),
                                  rule: "give each tenant one share per class")
                     } else {
                         shares[tenant] = share
-                        tenantPart[className, default: [:]][tenant] = index
+                        owners.tenant[className, default: [:]][tenant] = index
                     }
                 }
                 into.tenants = shares

@@ -12,11 +12,15 @@ public struct FairnessPolicy: Sendable {
     public let spec: GpuFairnessPolicySpec
     /// What parts set twice (`duplicate-policy-entry`), each at the second occurrence.
     let conflicts: [Diagnostic]
+    /// Which part writes what, for `part(for:)` (empty for a policy of one part).
+    let owners: PartIndex
 
-    init(parts: [Document<GpuFairnessPolicySpec>], spec: GpuFairnessPolicySpec, conflicts: [Diagnostic]) {
+    init(parts: [Document<GpuFairnessPolicySpec>], spec: GpuFairnessPolicySpec, conflicts: [Diagnostic],
+         owners: PartIndex = PartIndex()) {
         self.parts = parts
         self.spec = spec
         self.conflicts = conflicts
+        self.owners = owners
     }
 
     public var name: String { "default" }
@@ -70,25 +74,40 @@ public struct FairnessPolicy: Sendable {
             if case let .key(key) = component { return key }
             return nil
         }
-        guard keys.count >= 2, keys[0] == "spec" else { return parts[0] }
-        switch keys[1] {
-        case "defaults":
-            return parts.first { $0.spec.defaults != nil } ?? parts[0]
-        case "classes":
-            guard keys.count >= 3, let className = keys[2] else { return parts.first { $0.spec.classes != nil } ?? parts[0] }
-            let holding = parts.filter { $0.spec.classes?[className] != nil }
-            let field = keys.count >= 4 ? keys[3] : nil
-            var found: Document<GpuFairnessPolicySpec>?
-            if field == "maxSharePercent" {
-                found = holding.first { $0.spec.classes?[className]?.maxSharePercent != nil }
-            } else if field == "tenants", keys.count >= 5, let tenant = keys[4] {
-                found = holding.first { $0.spec.classes?[className]?.tenants?[tenant] != nil }
-            } else if field == "tenants" {
-                found = holding.first { $0.spec.classes?[className]?.tenants != nil }
+        guard keys.count >= 2, keys[0] == "spec", let section = keys[1] else { return parts[0] }
+        let found: Int?
+        switch (section, keys.count > 2 ? keys[2] : nil) {
+        case ("defaults", _):
+            found = owners.defaults
+        case let ("classes", className?):
+            let field = keys.count > 3 ? keys[3] ?? "" : ""
+            let tenant = keys.count > 4 ? keys[4] : nil
+            switch (field, tenant) {
+            case ("maxSharePercent", _): found = owners.maxShare[className] ?? owners.firstClass[className]
+            case let ("tenants", tenant?):
+                found = owners.tenant[className]?[tenant] ?? owners.firstTenants[className] ?? owners.firstClass[className]
+            case ("tenants", nil): found = owners.firstTenants[className] ?? owners.firstClass[className]
+            default: found = owners.firstClass[className]
             }
-            return found ?? holding.first ?? parts[0]
+        case ("classes", nil):
+            found = owners.firstClasses
         default:
-            return parts[0]
+            found = nil
         }
+        return parts[found ?? 0]
     }
+}
+
+/// Which part (by position in `FairnessPolicy.parts`) writes each value, so that routing a path
+/// costs a lookup, not a scan of the parts.
+struct PartIndex: Sendable {
+    /// The part that sets `spec.defaults`, and the first with `spec.classes`.
+    var defaults: Int?
+    var firstClasses: Int?
+    /// Per class: the first part that has it, the first with tenants, and the one setting maxSharePercent.
+    var firstClass: [String: Int] = [:]
+    var firstTenants: [String: Int] = [:]
+    var maxShare: [String: Int] = [:]
+    /// Per class and tenant: the part holding the share.
+    var tenant: [String: [String: Int]] = [:]
 }
