@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel
@@ -215,6 +216,45 @@ struct PartConflict: Sendable, CustomTestStringConvertible {
         #expect(snapshot.diagnostics.isEmpty, "\(snapshot.diagnostics.map(\.description))")
         #expect(snapshot.files.contains { $0.path == "policies/fairness/a100.yaml" })
         #expect(!PlatformLoader().load(snapshot).diagnostics.hasErrors)
+    }
+
+    /// The rendered objects are those of the one-file form; the Kueue objects of the policy name the
+    /// part they come from.
+    @Test func renderedObjectsNameTheirPart() throws {
+        let one = try #require(try Pipeline().evaluate(TestRepo.template().snapshot).desired)
+        let split = try #require(try Pipeline().evaluate(SplitPolicy.repo().snapshot).desired)
+        func source(_ manifest: Manifest) -> JSONValue? { manifest.body["metadata"]?["annotations"]?[Ownership.sourceAnnotation] }
+        func stripped(_ manifests: [Manifest]) -> [String] {
+            manifests.map { manifest in
+                var text = JSONWriter.string(manifest.body)
+                if let path = source(manifest)?.stringValue { text = text.replacingOccurrences(of: path, with: "<source>") }
+                return "\(manifest.key) \(text)"
+            }.sorted()
+        }
+        #expect(stripped(split.manifests) == stripped(one.manifests))
+        func sourceOf(_ kind: String, _ name: String) -> JSONValue? {
+            split.manifests.first { $0.key.kind == kind && $0.key.name == name }.flatMap(source)
+        }
+        #expect(sourceOf("ClusterQueue", "platform-a100") == "policies/fairness/a100.yaml")
+        #expect(sourceOf("ClusterQueue", "research-a100") == "policies/default.yaml")
+        #expect(sourceOf("Cohort", "l4") == "policies/fairness/rest.yaml")
+    }
+
+    /// Parts in a folder are read from Git too, and the policy's blob id covers every part.
+    @Test func partsAreReadFromGit() throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        for (path, text) in try SplitPolicy.repo().files where path.hasPrefix("policies/") { try fixture.write(path, text) }
+        let commit = try fixture.commitAll("split the fairness policy")
+        try fixture.push()
+        _ = try fixture.fetch().get()
+        let snapshot = try fixture.cache.snapshot(url: fixture.url, commit: commit).get()
+        #expect(snapshot.diagnostics.isEmpty, "\(snapshot.diagnostics.map(\.description))")
+        let result = PlatformLoader().load(snapshot)
+        #expect(result.isValid, "\(result.diagnostics.map(\.description))")
+        let policy = try #require(result.platform.fairnessPolicy)
+        #expect(policy.parts.map(\.path) == SplitPolicy.layout.map(\.path).sorted())
+        #expect(policy.blobID?.split(separator: ",").count == 3)
     }
 
     /// The file-name rule and the one-document-per-name rule stay for every other kind: a sharing
