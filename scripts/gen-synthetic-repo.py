@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a synthetic platform repository for benchmarks: N tenants, each with 5 namespaces and
-4 Ray workloads, sharing two GPU classes. Usage: gen-synthetic-repo.py TENANTS OUT_DIR"""
+4 Ray workloads, sharing two GPU classes; above 1,000 tenants the fairness policy is split into
+parts (policies/fairness/). Usage: gen-synthetic-repo.py TENANTS OUT_DIR"""
 import os
 import sys
 
@@ -60,12 +61,35 @@ spec:
       default: true
       resources: {cpu: {guarantee: "1", limit: "2"}, memory: {guarantee: 2Gi, limit: 4Gi}}
 """)
-policy = [HEADER, "kind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n  defaults: {weight: 1}\n  classes:\n"]
-for cls in ("a100", "l4"):
-    policy.append(f"    {cls}:\n      maxSharePercent: 50\n      tenants:\n")
-    for t in range(tenants):
-        policy.append(f"        team-{t:05d}: {{guaranteed: 1, weight: {1 + t % 3}, borrowingLimit: 8}}\n")
-write("policies/default.yaml", "".join(policy))
+# The fairness policy: one file, or above SPLIT_TENANTS tenants (or when one file would pass
+# SPLIT_BYTES, half of Fairway's 1 MiB file limit) split into parts: policies/default.yaml with the
+# defaults, and policies/fairness/<class>-<n>.yaml with up to PART_TENANTS tenants of one class each.
+SPLIT_TENANTS = 1000
+SPLIT_BYTES = 512 * 1024
+PART_TENANTS = 2000
+POLICY_HEADER = HEADER + "kind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n"
+CLASSES = ("a100", "l4")
+
+
+def share(t):
+    return f"        team-{t:05d}: {{guaranteed: 1, weight: {1 + t % 3}, borrowingLimit: 8}}\n"
+
+
+def class_text(cls, team_range, max_share):
+    head = f"    {cls}:\n" + ("      maxSharePercent: 50\n" if max_share else "") + "      tenants:\n"
+    return head + "".join(share(t) for t in team_range)
+
+
+one_file = POLICY_HEADER + "  defaults: {weight: 1}\n  classes:\n" + "".join(
+    class_text(cls, range(tenants), True) for cls in CLASSES)
+if tenants <= SPLIT_TENANTS and len(one_file.encode()) <= SPLIT_BYTES:
+    write("policies/default.yaml", one_file)
+else:
+    write("policies/default.yaml", POLICY_HEADER + "  defaults: {weight: 1}\n")
+    for cls in CLASSES:
+        for n, start in enumerate(range(0, tenants, PART_TENANTS)):
+            part = class_text(cls, range(start, min(start + PART_TENANTS, tenants)), n == 0)
+            write(f"policies/fairness/{cls}-{n + 1}.yaml", POLICY_HEADER + "  classes:\n" + part)
 
 for t in range(tenants):
     name = f"team-{t:05d}"

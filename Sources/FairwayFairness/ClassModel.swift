@@ -84,7 +84,7 @@ struct ClassModel {
     /// The tenants that keep their own statements: all of them in small classes; otherwise the
     /// largest guarantees, every guarantee above the cap, and every tenant with GPU workloads in the class.
     static func individualTenants(_ shares: [(key: String, value: GpuFairnessPolicySpec.TenantShare)], className: String,
-                                  platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> Set<String> {
+                                  platform: Platform, policy: FairnessPolicy) -> Set<String> {
         guard shares.count > individualTenantLimit else { return Set(shares.map(\.key)) }
         let capacity = GPUCapacity.byClass(platform)[className] ?? 0
         let cap = policy.spec.classes?[className]?.maxSharePercent.map { capacity.multiplied(by: $0, dividedBy: 100) } ?? capacity
@@ -104,7 +104,7 @@ struct ClassModel {
     static let individualTenantLimit = 48
 
     /// Gathers the class's facts from the platform.
-    static func build(className: String, platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> ClassModel {
+    static func build(className: String, platform: Platform, policy: FairnessPolicy) -> ClassModel {
         let classPolicy = policy.spec.classes?[className]
         var model = ClassModel(className: className, classLocation: policy.keyLocation("spec", "classes", .key(className)))
         for pool in platform.nodePools where pool.spec.gpu?.class == className {

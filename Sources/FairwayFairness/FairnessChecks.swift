@@ -4,7 +4,7 @@ import FairwayModel
 /// The checks that make a fairness policy impossible, each pointing at the policy lines involved.
 enum FairnessChecks {
     static func check(className: String, capacity: Int, maxSharePercent: Int?, requests: [ShareRequest],
-                      policy: Document<GpuFairnessPolicySpec>, platform: Platform) -> [Diagnostic] {
+                      policy: FairnessPolicy, platform: Platform) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let total = requests.map(\.guaranteed).saturatingSum()
         let classAt = policy.keyLocation("spec", "classes", .key(className))
@@ -30,7 +30,7 @@ enum FairnessChecks {
     }
 
     /// A Ray workload whose peak exceeds what its tenant could ever hold in the class can never be admitted.
-    static func workloadsFit(className: String, platform: Platform, policy: Document<GpuFairnessPolicySpec>,
+    static func workloadsFit(className: String, platform: Platform, policy: FairnessPolicy,
                              capacity c: Int) -> [Diagnostic] {
         guard let classPolicy = policy.spec.classes?[className] else { return [] }
         var out: [Diagnostic] = []
@@ -45,14 +45,14 @@ enum FairnessChecks {
                 out.append(.error("workload-never-admitted",
                                   "\(workload.kind.rawValue) '\(workload.name)' needs \(peak) '\(className)' GPUs at peak; tenant \(workload.tenant) can hold at most \(ceiling) (\(why))",
                                   at: workload.document.keyLocation("spec", "workerGroups"),
-                                  hint: "lower maxReplicas, or raise \(workload.tenant)'s guarantee or borrowing limit in \(policy.path)"))
+                                  hint: "lower maxReplicas, or raise \(workload.tenant)'s guarantee or borrowing limit in \(policy.path(ofClass: className))"))
             }
         }
         return out
     }
 
     /// Workloads that ask for a class the fairness policy does not cover: Kueue has no queue for them.
-    static func classesWithoutPolicy(platform: Platform, policy: Document<GpuFairnessPolicySpec>) -> [Diagnostic] {
+    static func classesWithoutPolicy(platform: Platform, policy: FairnessPolicy) -> [Diagnostic] {
         let covered = Set((policy.spec.classes ?? [:]).keys)
         return platform.rayWorkloads.compactMap { workload in
             guard let gpuClass = workload.spec.gpuClass, workload.spec.peakAccelerators > 0, !covered.contains(gpuClass)

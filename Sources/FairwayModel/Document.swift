@@ -53,6 +53,10 @@ public struct Document<Spec: Sendable>: Sendable {
 
     /// Where the key (not the value) at `components` starts: the place to point at for a whole entry.
     public func keyLocation(_ components: PathComponent...) -> SourceLocation {
+        keyLocation(components)
+    }
+
+    public func keyLocation(_ components: [PathComponent]) -> SourceLocation {
         guard case let .key(last)? = components.last else { return location(components) }
         var parentPath = components
         parentPath.removeLast()

@@ -11,7 +11,7 @@ struct ReadDocument {
 }
 
 /// Reads one platform file: YAML syntax, one document, the envelope (`apiVersion`, `kind`,
-/// `metadata.name` equal to the file stem, `spec`) and the spec's schema.
+/// `metadata.name` equal to the file stem, except for a fairness policy part, `spec`) and the spec's schema.
 struct DocumentReader {
     let limits: YAMLLimits
 
@@ -135,7 +135,8 @@ struct DocumentReader {
                                       "\(kind.rawValue) name '\(name)' has \(name.count) characters; the limit is \(kind.maxNameLength)",
                                       at: at(nameNode), hint: "KubeRay and Kueue derive longer names from it"))
         }
-        if name != file.stem {
+        // The fairness policy may be split into parts, each named `default`, in files of any name.
+        if name != file.stem && kind != .gpuFairnessPolicy {
             diagnostics.append(.error("name-mismatch", "metadata.name '\(name)' does not match the file name '\(file.stem)'",
                                       at: at(nameNode), hint: "rename the file to \(name).yaml or set the name to '\(file.stem)'"))
         }

@@ -35,7 +35,9 @@ public enum Kind: String, Sendable, CaseIterable, Codable {
         case "nodepools": return [.nodePool]
         case "ray": return [.rayJob, .rayCluster, .rayService]
         case "jupyterhub": return [.notebookCatalog]
-        case "policies": return [.gpuFairnessPolicy, .gpuSharingPolicy]
+        case "policies":
+            // A folder inside policies/ holds parts of the fairness policy only.
+            return path.split(separator: "/").count > 2 ? [.gpuFairnessPolicy] : [.gpuFairnessPolicy, .gpuSharingPolicy]
         default: return []
         }
     }

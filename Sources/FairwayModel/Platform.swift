@@ -11,9 +11,13 @@ public struct Platform: Sendable {
     public internal(set) var nodePools: [Document<NodePoolSpec>] = []
     public internal(set) var rayWorkloads: [RayWorkload] = []
     public internal(set) var notebookCatalog: Document<NotebookCatalogSpec>?
-    public internal(set) var fairnessPolicy: Document<GpuFairnessPolicySpec>?
+    /// The `GpuFairnessPolicy` named `default`: its parts merged (one file, or several).
+    public internal(set) var fairnessPolicy: FairnessPolicy?
     public internal(set) var sharingPolicies: [Document<GpuSharingPolicySpec>] = []
     public internal(set) var headers: [DocumentHeader] = []
+
+    /// The fairness policy's parts as the loader meets them; merged into `fairnessPolicy` by `reindex()`.
+    var fairnessPolicyParts: [Document<GpuFairnessPolicySpec>] = []
 
     /// Lookup tables, rebuilt by `reindex()` once the loader has filled the collections.
     private var tenantPositions: [String: Int] = [:]
@@ -22,6 +26,7 @@ public struct Platform: Sendable {
     init(revision: String) { self.revision = revision }
 
     mutating func reindex() {
+        fairnessPolicy = FairnessPolicy(merging: fairnessPolicyParts)
         tenantPositions = Dictionary(tenants.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         declared = Set(headers.map { "\($0.kind.rawValue)/\($0.name)" })
     }

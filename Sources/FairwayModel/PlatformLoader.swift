@@ -79,7 +79,8 @@ public struct PlatformLoader: Sendable {
     /// The identity a file's place in the layout implies (`tenants/research.yaml` is Tenant `research`).
     static func presumedHeader(_ file: SourceFile) -> DocumentHeader? {
         let allowed = Kind.allowed(at: file.path)
-        guard allowed.count == 1 else { return nil }
+        // A fairness policy part is named `default` whatever its file is called: no name to presume.
+        guard allowed.count == 1, allowed[0] != .gpuFairnessPolicy else { return nil }
         return DocumentHeader(path: file.path, kind: allowed[0], name: file.stem)
     }
 

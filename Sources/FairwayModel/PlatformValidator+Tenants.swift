@@ -44,9 +44,10 @@ extension PlatformValidator {
             if let policy = platform.fairnessPolicy {
                 for (index, name) in (spec.gpuClasses ?? []).enumerated()
                 where policyClasses.contains(name) && policy.spec.classes?[name]?.tenants?[tenant.name] == nil {
-                    error("class-without-share", "tenant \(tenant.name) lists GPU class '\(name)' but has no share of it in \(policy.path)",
+                    let path = policy.path(ofClass: name)
+                    error("class-without-share", "tenant \(tenant.name) lists GPU class '\(name)' but has no share of it in \(path)",
                           tenant.location("spec", "gpuClasses", .index(index)),
-                          hint: "add spec.classes.\(name).tenants.\(tenant.name) to \(policy.path), or remove the class")
+                          hint: "add spec.classes.\(name).tenants.\(tenant.name) to \(path), or remove the class")
                 }
             }
             if platform.notebookCatalog != nil {

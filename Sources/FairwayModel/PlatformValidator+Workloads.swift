@@ -89,9 +89,10 @@ extension PlatformValidator {
         for header in platform.headers where header.kind == .gpuFairnessPolicy && header.name != "default" {
             error("invalid-value", "the GPU fairness policy must be named 'default', not '\(header.name)'",
                   SourceLocation(path: header.path, line: 1, column: 1),
-                  hint: "a repository has one GpuFairnessPolicy; rename the file to policies/default.yaml")
+                  hint: "a repository has one GpuFairnessPolicy, in one file or in parts; name it (and each part) 'default'")
         }
         guard let policy = platform.fairnessPolicy else { return }
+        diagnostics += policy.conflicts
         for (className, classPolicy) in (policy.spec.classes ?? [:]).sorted(by: { $0.key < $1.key }) {
             if !platform.gpuClasses.contains(className) {
                 warning("class-without-pools", "GPU class '\(className)' has no node pool, so no capacity",

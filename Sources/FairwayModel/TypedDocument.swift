@@ -69,7 +69,7 @@ enum TypedDocument: Sendable {
         case let .nodePool(d): platform.nodePools.append(d)
         case let .rayWorkload(w): platform.rayWorkloads.append(w)
         case let .notebookCatalog(d): platform.notebookCatalog = d
-        case let .fairnessPolicy(d): if d.name == "default" { platform.fairnessPolicy = d }
+        case let .fairnessPolicy(d): if d.name == "default" { platform.fairnessPolicyParts.append(d) }
         case let .sharingPolicy(d): platform.sharingPolicies.append(d)
         }
     }

@@ -28,14 +28,16 @@ struct KueueRenderer {
             let source = platform.nodePools.first { $0.spec.gpu?.class == queues.gpuClass }?.path ?? policy.path
             out.append(object("ResourceFlavor", queues.gpuClass, source: source, spec: queues.flavorSpec,
                               labels: [(Ownership.gpuClassLabel, .string(queues.gpuClass))]))
-            out.append(object("Cohort", queues.gpuClass, source: policy.path, spec: queues.cohortSpec,
+            out.append(object("Cohort", queues.gpuClass, source: policy.path(ofClass: queues.gpuClass), spec: queues.cohortSpec,
                               labels: [(Ownership.gpuClassLabel, .string(queues.gpuClass))]))
             tenants += [nil, nil]
             let inputs = Self.cacheKey(policy: policy, queues: queues, platform: platform)
             for queue in queues.queues {
                 let key = inputs.map { RenderCache.Key.clusterQueue(inputs: $0, tenant: queue.tenant) }
+                // The part of the policy that holds the tenant's share (the class's, for a tenant without one).
+                let shareSource = policy.path(ofShare: queue.tenant, inClass: queues.gpuClass)
                 let render = {
-                    [object("ClusterQueue", queue.name, source: policy.path, spec: queues.clusterQueueSpec(queue),
+                    [object("ClusterQueue", queue.name, source: shareSource, spec: queues.clusterQueueSpec(queue),
                             labels: [(Ownership.tenantLabel, .string(queue.tenant)), (Ownership.gpuClassLabel, .string(queues.gpuClass))])]
                 }
                 out.append((cache?.manifests(for: key, render: render) ?? render())[0])
@@ -54,10 +56,10 @@ struct KueueRenderer {
         ])
     }
 
-    /// What every ClusterQueue of a class is rendered from besides its tenant's name: the policy,
+    /// What every ClusterQueue of a class is rendered from besides its tenant's name: the policy (every part),
     /// the class's pools and every Ray workload of the class (their heads size the CPU flavor), by
     /// Git blob id, and the tenants' documents. Nil when some input has no blob id.
-    private static func cacheKey(policy: Document<GpuFairnessPolicySpec>, queues: KueueQuotas.ClassQueues,
+    private static func cacheKey(policy: FairnessPolicy, queues: KueueQuotas.ClassQueues,
                                  platform: Platform) -> String? {
         guard let policyBlob = policy.blobID, let cluster = platform.cluster, let clusterBlob = cluster.blobID else { return nil }
         var key = "kueue:\(policy.path):\(policyBlob):\(clusterBlob):\(queues.gpuClass):\(queues.resource):\(queues.reclaimWithinCohort)"

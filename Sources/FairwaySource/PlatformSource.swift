@@ -67,14 +67,14 @@ public enum PlatformLayout {
     }
 
     /// True for `cluster.yaml`, `tenants/x.yaml`, `nodepools/x.yaml`, `ray/<tenant>/x.yaml`,
-    /// `jupyterhub/x.yaml` and `policies/x.yaml`.
+    /// `jupyterhub/x.yaml`, `policies/x.yaml` and `policies/<folder>/x.yaml` (fairness policy parts).
     public static func isPlatformFile(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard let last = parts.last, isYAML(String(last)), !last.hasPrefix(".") else { return false }
         switch parts.count {
         case 1: return last == "cluster.yaml" || last == "cluster.yml"
         case 2: return ["tenants", "nodepools", "jupyterhub", "policies"].contains(String(parts[0]))
-        case 3: return parts[0] == "ray"
+        case 3: return parts[0] == "ray" || parts[0] == "policies"
         default: return false
         }
     }
@@ -110,15 +110,18 @@ public enum PlatformLayout {
             return .warning("ignored-file", "'\(path)' is hidden and not read", at: at)
         }
         let ray = parts[0] == "ray"
+        let policies = parts[0] == "policies"
         switch type {
         case .other:
             return .error("unexpected-entry", "'\(path)' is not a regular file or folder; it is not read", at: at,
                           hint: "platform folders hold YAML files only")
         case .directory:
-            let expected = ray ? "ray/<tenant>/<name>.yaml" : "\(parts[0])/<name>.yaml"
-            return .error("unexpected-entry", "folder '\(path)' is not read: files belong at \(expected)", at: at,
-                          hint: ray ? "Ray workloads go one folder deep, in the folder named after their tenant"
-                              : "\(parts[0])/ holds files, not folders")
+            let expected = ray ? "ray/<tenant>/<name>.yaml"
+                : policies ? "policies/<name>.yaml or policies/<folder>/<name>.yaml" : "\(parts[0])/<name>.yaml"
+            let hint = ray ? "Ray workloads go one folder deep, in the folder named after their tenant"
+                : policies ? "parts of the fairness policy may go one folder deep, no deeper"
+                : "\(parts[0])/ holds files, not folders"
+            return .error("unexpected-entry", "folder '\(path)' is not read: files belong at \(expected)", at: at, hint: hint)
         case .file:
             if ray && parts.count == 2 {
                 return .error("unexpected-entry", "'\(path)' is not read: Ray workloads belong in ray/<tenant>/", at: at,
@@ -166,7 +169,7 @@ public enum PlatformLayout {
         let parts = path.split(separator: "/")
         switch parts.count {
         case 1: return folders.contains(String(parts[0]))
-        case 2: return parts[0] == "ray" && !parts[1].hasPrefix(".")
+        case 2: return (parts[0] == "ray" || parts[0] == "policies") && !parts[1].hasPrefix(".")
         default: return false
         }
     }

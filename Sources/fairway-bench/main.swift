@@ -55,7 +55,8 @@ func syntheticSnapshot(tenants: Int, classes: Int, seed: UInt64, classSettings: 
                        entry: (_ random: inout SeededRandom, _ classIndex: Int, _ tenant: Int, _ nodes: Int) -> String) -> SourceSnapshot {
     var random = SeededRandom(state: seed)
     var files: [SourceFile] = []
-    var policy = "apiVersion: fairway.dev/v1alpha1\nkind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n  defaults: {weight: 1}\n  classes:\n"
+    // Each class's tenant entries, in the order the seeded generator writes them.
+    var entries: [[String]] = []
     for c in 0..<classes {
         let nodes = (tenants * 3 + 7) / 8
         files.append(SourceFile(path: "nodepools/pool-\(c).yaml", bytes: Array("""
@@ -69,12 +70,9 @@ func syntheticSnapshot(tenants: Int, classes: Int, seed: UInt64, classSettings: 
               capacity: {maxNodes: \(nodes)}
 
             """.utf8)))
-        policy += "    class-\(c):\n\(classSettings)      tenants:\n"
-        for t in 0..<tenants {
-            policy += "        team-\(t): {\(entry(&random, c, t, nodes))}\n"
-        }
+        entries.append((0..<tenants).map { t in "        team-\(t): {\(entry(&random, c, t, nodes))}\n" })
     }
-    files.append(SourceFile(path: "policies/default.yaml", bytes: Array(policy.utf8)))
+    files += policyFiles(entries, classSettings: classSettings)
     let classList = (0..<classes).map { "class-\($0)" }.joined(separator: ", ")
     for t in 0..<tenants {
         files.append(SourceFile(path: "tenants/team-\(t).yaml", bytes: Array("""
@@ -88,6 +86,31 @@ func syntheticSnapshot(tenants: Int, classes: Int, seed: UInt64, classSettings: 
             """.utf8)))
     }
     return SourceSnapshot(origin: "synthetic", revision: "bench", files: files, diagnostics: [])
+}
+
+/// The fairness policy of `entries` (per class, its tenants' lines): `policies/default.yaml`, or
+/// above 1,000 tenants or 512 KiB (half the 1 MiB file limit) parts of at most 2,000 tenants of one
+/// class each in `policies/fairness/`, as `scripts/gen-synthetic-repo.py` writes them.
+func policyFiles(_ entries: [[String]], classSettings: String) -> [SourceFile] {
+    let header = "apiVersion: fairway.dev/v1alpha1\nkind: GpuFairnessPolicy\nmetadata: {name: default}\nspec:\n"
+    let defaults = "  defaults: {weight: 1}\n"
+    func classText(_ c: Int, _ lines: ArraySlice<String>, settings: Bool) -> String {
+        "    class-\(c):\n\(settings ? classSettings : "")      tenants:\n" + lines.joined()
+    }
+    let oneFile = header + defaults + "  classes:\n"
+        + entries.indices.map { classText($0, entries[$0][...], settings: true) }.joined()
+    let tenants = entries.map(\.count).max() ?? 0
+    guard tenants > 1000 || oneFile.utf8.count > 512 * 1024 else {
+        return [SourceFile(path: "policies/default.yaml", bytes: Array(oneFile.utf8))]
+    }
+    var files = [SourceFile(path: "policies/default.yaml", bytes: Array((header + defaults).utf8))]
+    for (c, lines) in entries.enumerated() {
+        for (n, start) in stride(from: 0, to: lines.count, by: 2000).enumerated() {
+            let part = classText(c, lines[start..<min(start + 2000, lines.count)], settings: n == 0)
+            files.append(SourceFile(path: "policies/fairness/class-\(c)-\(n + 1).yaml", bytes: Array((header + "  classes:\n" + part).utf8)))
+        }
+    }
+    return files
 }
 
 func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {

@@ -18,6 +18,7 @@ struct StrayEntry: Sendable, CustomTestStringConvertible {
     static let all: [StrayEntry] = [
         StrayEntry(path: "ray/stray.yaml", make: .file, reported: "ray/stray.yaml"),
         StrayEntry(path: "ray/research/nested/too-deep.yaml", make: .file, reported: "ray/research/nested"),
+        StrayEntry(path: "policies/fairness/nested/too-deep.yaml", make: .file, reported: "policies/fairness/nested"),
         StrayEntry(path: "tenants/loud.YAML", make: .file, reported: "tenants/loud.YAML"),
         StrayEntry(path: "tenants/notes.txt", make: .file, reported: "tenants/notes.txt"),
         StrayEntry(path: "tenants/folder.yaml", make: .directory, reported: "tenants/folder.yaml"),

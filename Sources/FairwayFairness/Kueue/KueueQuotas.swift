@@ -100,7 +100,7 @@ public struct KueueQuotas: Sendable {
     }
 
     private static func classQueues(_ gpuClass: String, pools: [Document<NodePoolSpec>], resource: String,
-                                    policy: Document<GpuFairnessPolicySpec>, platform: Platform) -> ClassQueues {
+                                    policy: FairnessPolicy, platform: Platform) -> ClassQueues {
         let classPolicy = policy.spec.classes?[gpuClass]
         let capacity = pools.reduce(Int64(0)) { $0.addingSaturating(Int64(clamping: GPUCapacity.of($1.spec))) }
         let perUnit = NodeShape.perUnit(pools: pools, capacity: capacity)

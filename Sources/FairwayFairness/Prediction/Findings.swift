@@ -4,7 +4,7 @@ import FairwayModel
 /// Findings read off the quota tree itself, before any replay.
 enum Findings {
     /// Capacity that no tenant can ever hold: beyond every tenant's guarantee plus borrowing limit.
-    static func capacity(_ queues: KueueQuotas.ClassQueues, policy: Document<GpuFairnessPolicySpec>, className: String) -> [Diagnostic] {
+    static func capacity(_ queues: KueueQuotas.ClassQueues, policy: FairnessPolicy, className: String) -> [Diagnostic] {
         guard queues.capacity > 0 else { return [] }
         var reach: Int64 = 0
         for queue in queues.queues {
