@@ -147,6 +147,7 @@ let package = Package(
             name: "fairway-bench",
             dependencies: [
                 "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayRender", "FairwayAgent",
+                "FairwayDiff", "FairwayLive", "FairwayViews",
             ],
             swiftSettings: swiftSettings
         ),

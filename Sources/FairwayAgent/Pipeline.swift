@@ -23,6 +23,15 @@ public struct Evaluation: Sendable {
     public var desired: DesiredState?
 
     public var isValid: Bool { !diagnostics.hasErrors }
+
+    public init(snapshot: SourceSnapshot, platform: Platform, fairness: FairnessReport, diagnostics: [Diagnostic],
+                desired: DesiredState?) {
+        self.snapshot = snapshot
+        self.platform = platform
+        self.fairness = fairness
+        self.diagnostics = diagnostics
+        self.desired = desired
+    }
 }
 
 /// A failure that stops the pipeline before any diagnostics could be produced.
@@ -91,8 +100,21 @@ public struct Pipeline: Sendable {
     /// Reads every live object and the serial they were read at, and where the state records them
     /// (the local state) its Helm releases and node groups.
     public func readLive(_ live: some LiveStateReader) throws(PipelineError) -> LiveSnapshot {
+        try readLive(live, deferringParse: false)
+    }
+
+    /// Reads the live state for a plan: with `deferringParse`, a state that stores its objects as text
+    /// (the local state) hands them over unparsed, and `plan` parses only those that differ from the
+    /// desired objects.
+    public func readLive(_ live: some LiveStateReader, deferringParse: Bool) throws(PipelineError) -> LiveSnapshot {
         do {
-            var snapshot = LiveSnapshot(serial: try live.serial(), objects: try live.listObjects())
+            var snapshot: LiveSnapshot
+            if deferringParse, let reader = live as? any StoredObjectsReader, let stored = try reader.storedObjects() {
+                snapshot = LiveSnapshot(serial: try live.serial(), objects: [])
+                snapshot.stored = stored
+            } else {
+                snapshot = LiveSnapshot(serial: try live.serial(), objects: try live.listObjects())
+            }
             if let recorder = live as? any LiveTargetsReader {
                 let recorded = RecordedTargets(json: try recorder.targets())
                 snapshot.releases = recorded.releases
@@ -114,7 +136,8 @@ public struct Pipeline: Sendable {
         let reconcile = evaluation.platform.cluster?.spec.reconcile
         let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions,
                                   adopt: adopt)
-        var plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: live.objects,
+        let liveObjects = try live.stored.map { (stored) throws(PipelineError) in try Self.resolve(stored, desired: desired) } ?? live.objects
+        var plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: liveObjects,
                                liveSerial: live.serial, revision: desired.revision, options: options, memo: diffMemo)
         Differ.addTargets(to: &plan, desiredNodeGroups: desired.nodeGroups, liveNodeGroups: live.nodeGroups,
                           desiredReleases: desired.helmReleases, liveReleases: live.releases, options: options)
@@ -128,7 +151,7 @@ public struct Pipeline: Sendable {
     public func plan(_ evaluation: Evaluation, live: some LiveStateReader, maxDeletions: Int? = nil, adopt: Set<String> = [])
         throws(PipelineError) -> Plan
     {
-        try plan(evaluation, live: try readLive(live), maxDeletions: maxDeletions, adopt: adopt)
+        try plan(evaluation, live: try readLive(live, deferringParse: true), maxDeletions: maxDeletions, adopt: adopt)
     }
 
     /// Evaluates the snapshot `source` gives (a directory, a Git commit) and reads live state at the
@@ -140,7 +163,7 @@ public struct Pipeline: Sendable {
         let reading = LiveRead()
         let read = DispatchSemaphore(value: 0)
         Blocking.detach {
-            reading.result = Result { () throws(PipelineError) in try readLive(live) }
+            reading.result = Result { () throws(PipelineError) in try readLive(live, deferringParse: true) }
             read.signal()
         }
         let evaluated = Result { () throws(PipelineError) in evaluate(try source()) }
@@ -159,6 +182,9 @@ public struct LiveSnapshot: Sendable {
     /// DescribeNodegroup bodies by node group name.
     public var nodeGroups: [String: JSONValue]?
     public var releases: [LiveRelease]?
+    /// The local state's objects as stored, not yet parsed (then `objects` is empty): `Pipeline.plan`
+    /// parses only the rows that differ from the desired objects.
+    public var stored: StoredObjects?
 
     public init(serial: Int, objects: [Manifest], nodeGroups: [String: JSONValue]? = nil, releases: [LiveRelease]? = nil) {
         self.serial = serial

@@ -19,7 +19,21 @@ public enum JSONWriter {
         return bytes
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8], pretty: Bool, indent: Int) {
+    /// Appends the canonical form of `value` to `out`: compact, every object's members sorted by the
+    /// bytes of their keys. The same bytes as `bytes(value.sortedRecursively())`, without copying the tree.
+    public static func appendCanonical(_ value: JSONValue, to out: inout [UInt8]) {
+        write(value, into: &out, pretty: false, indent: 0, sorted: true)
+    }
+
+    /// The canonical form of `value` (see `appendCanonical`).
+    public static func canonicalBytes(_ value: JSONValue) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        appendCanonical(value, to: &bytes)
+        return bytes
+    }
+
+    static func write(_ value: JSONValue, into out: inout [UInt8], pretty: Bool, indent: Int, sorted: Bool = false) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -38,20 +52,24 @@ public enum JSONWriter {
             for (n, item) in items.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, pretty: pretty, indent: indent + 1)
-                write(item, into: &out, pretty: pretty, indent: indent + 1)
+                write(item, into: &out, pretty: pretty, indent: indent + 1, sorted: sorted)
             }
             newline(&out, pretty: pretty, indent: indent)
             out.append(UInt8(ascii: "]"))
         case let .object(object):
             if object.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            for (n, member) in object.members.enumerated() {
+            let members = object.members
+            let order = sorted ? members.indices.sorted { members[$0].key.utf8.lexicographicallyPrecedes(members[$1].key.utf8) }
+                : Array(members.indices)
+            for (n, position) in order.enumerated() {
+                let member = members[position]
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, pretty: pretty, indent: indent + 1)
                 writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
-                write(member.value, into: &out, pretty: pretty, indent: indent + 1)
+                write(member.value, into: &out, pretty: pretty, indent: indent + 1, sorted: sorted)
             }
             newline(&out, pretty: pretty, indent: indent)
             out.append(UInt8(ascii: "}"))
@@ -68,17 +86,31 @@ public enum JSONWriter {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
+        var s = s
+        // Runs that need no escaping (nearly every key and value) are copied at once.
+        s.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                runStart = index + 1
+                out.append(92)
+                switch byte {
+                case UInt8(ascii: "\""): out.append(34)
+                case UInt8(ascii: "\\"): out.append(92)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(UInt8(ascii: "u"))
+                    out.append(48)
+                    out.append(48)
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
             }
+            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -23,8 +23,8 @@ extension Platform {
     /// The tenant's Ray clusters that notebooks can connect to, in declaration order.
     public func rayClientTargets(of tenant: String) -> [RayClientTarget] {
         guard let owner = self.tenant(named: tenant) else { return [] }
-        return rayWorkloads.compactMap { workload in
-            guard workload.tenant == tenant, workload.kind == .rayCluster || workload.kind == .rayService else { return nil }
+        return rayWorkloads(of: tenant).compactMap { workload in
+            guard workload.kind == .rayCluster || workload.kind == .rayService else { return nil }
             return RayClientTarget(name: workload.name, namespace: workload.spec.namespace ?? owner.spec.primaryNamespace,
                                    kind: workload.kind, rayVersion: workload.spec.rayVersion)
         }

@@ -22,6 +22,7 @@ public struct Platform: Sendable {
     /// Lookup tables, rebuilt by `reindex()` once the loader has filled the collections.
     private var tenantPositions: [String: Int] = [:]
     private var declared: Set<String> = []
+    private var workloadPositions: [String: [Int]] = [:]
 
     init(revision: String) { self.revision = revision }
 
@@ -29,6 +30,14 @@ public struct Platform: Sendable {
         fairnessPolicy = FairnessPolicy(merging: fairnessPolicyParts)
         tenantPositions = Dictionary(tenants.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         declared = Set(headers.map { "\($0.kind.rawValue)/\($0.name)" })
+        workloadPositions = [:]
+        for (position, workload) in rayWorkloads.enumerated() { workloadPositions[workload.tenant, default: []].append(position) }
+    }
+
+    /// The Ray workloads of `tenant`, in the order of `rayWorkloads`: looked up, not searched, so that
+    /// checks made once per tenant stay linear in the platform's size.
+    public func rayWorkloads(of tenant: String) -> [RayWorkload] {
+        (workloadPositions[tenant] ?? []).map { rayWorkloads[$0] }
     }
 
     public func tenant(named name: String) -> Document<TenantSpec>? {

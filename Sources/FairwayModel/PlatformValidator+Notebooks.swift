@@ -37,7 +37,7 @@ extension PlatformValidator {
                 guard let index = catalog.spec.images.firstIndex(where: { $0.name == imageName }),
                       let version = catalog.spec.images[index].rayVersion else { continue }
                 for target in targets where target.rayVersion != version {
-                    let workload = platform.rayWorkloads.first { $0.tenant == tenant.name && $0.name == target.name && $0.kind == target.kind }
+                    let workload = platform.rayWorkloads(of: tenant.name).first { $0.name == target.name && $0.kind == target.kind }
                     let there = workload.map { " (\($0.document.location("spec", "rayVersion")))" } ?? ""
                     warning("ray-version-mismatch",
                             "profile '\(name)' of tenant \(tenant.name) offers image '\(imageName)' with Ray \(version), but the tenant's \(target.kind.rawValue) \(target.name) runs Ray \(target.rayVersion)\(there): Ray Client cannot connect across versions",

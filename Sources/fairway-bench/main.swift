@@ -11,6 +11,7 @@ import Foundation
 //
 //   fairway-bench predict TENANTS CLASSES [RUNS]   the admission prediction's replay (see PredictBench.swift)
 //   fairway-bench git URL CACHE_DIR      (see GitBench.swift)
+//   fairway-bench stages DIR STATE      a plan against a local state, timed stage by stage (StagesBench.swift)
 //   fairway-bench render DIR             render a repository warm: objects, best ms, peak MB
 //   fairway-bench testcluster URL OBJECTS SECONDS CONNECTIONS      (see TestClusterBench.swift)
 //   fairway-bench wide|list|deep N [TEMPLATE]   validate the template with one huge free-form field (WideBench.swift)
@@ -145,6 +146,15 @@ if arguments.count == 4, arguments[1] == "git" {
         exit(0)
     } catch {
         print("git benchmark failed: \(error)")
+        exit(1)
+    }
+}
+if arguments.count == 4, arguments[1] == "stages" {
+    do {
+        try StagesBench.run(directory: arguments[2], state: arguments[3])
+        exit(0)
+    } catch {
+        print("stages benchmark failed: \(error)")
         exit(1)
     }
 }

@@ -7,7 +7,8 @@ extension LiveEndToEnd {
     /// What apply must never do, against the test API server: prune on a commit that removes most
     /// tenants (the deletion guard), prune anything from a commit that does not parse, or delete a
     /// namespace where RayJobs or notebooks still run without that namespace being named.
-    @Suite(.serialized) struct LiveApplyGuardTests {
+    @Suite(.serialized, .enabled(if: Tools.installed("kubectl"), "needs kubectl (bash scripts/setup)"))
+    struct LiveApplyGuardTests {
         /// A Git repository of synthetic platforms, one commit per state, and the cluster to apply them to.
         struct World {
             let cluster: ClusterProcess
@@ -57,7 +58,6 @@ extension LiveEndToEnd {
         }
 
         static func withWorld(_ body: (World) async throws -> Void) async throws {
-            guard Tools.available("kubectl") else { return }
             try await ClusterProcess.with { cluster in
                 for file in try Paths.referenceCRDs() {
                     let applied = try await cluster.sandbox.kubectl(["apply", "--server-side", "-f", file])

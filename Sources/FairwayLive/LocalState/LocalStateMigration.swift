@@ -102,7 +102,7 @@ final class LocalStateRows: Sendable {
 
     func put(_ manifest: Manifest) throws(LiveStateError) {
         bindKey(upsert, manifest.key)
-        upsert.bind(5, utf8: JSONWriter.bytes(manifest.body.sortedRecursively()))
+        upsert.bind(5, utf8: JSONWriter.canonicalBytes(manifest.body))
         try upsert.run()
     }
 

@@ -100,7 +100,7 @@ public final class LocalStateStore: LiveStateReader, Sendable {
         return sorted(manifests)
     }
 
-    private static func decode(_ bytes: [UInt8], identity: String, path: String) throws(LiveStateError) -> Manifest {
+    static func decode(_ bytes: [UInt8], identity: String, path: String) throws(LiveStateError) -> Manifest {
         let body: JSONValue
         do {
             body = try JSONReader.parse(bytes)
