@@ -15,7 +15,7 @@ extension Pipeline {
         let results = ParallelMap.map(stored.rows) { row -> Result<Manifest, LiveStateError> in
             if let position = index[row.identity] {
                 let wanted = manifests[position]
-                if let stamp = SourceStamp.match(stored: row.body, desired: StoredObjects.canonicalBytes(wanted.body)) {
+                if let stamp = SourceStamp.match(stored: row.body, desired: JSONWriter.canonicalBytes(wanted.body)) {
                     return .success(Manifest(key: wanted.key, body: SourceStamp.setting(stamp, in: wanted.body)))
                 }
             }

@@ -133,6 +133,17 @@ public enum Ownership {
     /// The GPU class of a rendered object or node.
     public static let gpuClassLabel = "fairway.dev/gpu-class"
 
+    /// `body` with its source annotation set to `value`; unchanged when it carries none.
+    public static func settingSource(_ value: String, in body: JSONValue) -> JSONValue {
+        guard case var .object(object) = body, case var .object(metadata)? = object["metadata"],
+              case var .object(annotations)? = metadata["annotations"], annotations[sourceAnnotation] != nil
+        else { return body }
+        annotations[sourceAnnotation] = .string(value)
+        metadata["annotations"] = .object(annotations)
+        object["metadata"] = .object(metadata)
+        return .object(object)
+    }
+
     /// True when a body carries `app.kubernetes.io/managed-by: fairway`; only such objects are updated or pruned.
     /// helm's record of a release (a Secret or ConfigMap labelled `owner: helm`) never is: helm copies
     /// release labels onto it, but it is helm's.

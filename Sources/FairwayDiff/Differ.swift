@@ -100,8 +100,6 @@ public enum Differ {
         // through a merge sort cost more than the comparisons.
         let ordered = changes.indices.sorted { changes[$0].key < changes[$1].key }.map { changes[$0] }
             + deletions.indices.sorted { deletions[$1].key < deletions[$0].key }.map { deletions[$0] }
-        changes = []
-        deletions = []
         var plan = Plan(revision: revision, liveSerial: liveSerial, changes: ordered, unchanged: unchanged,
                         orphaned: orphaned.sorted(), refusals: refusals)
         let liveGuarantees = memo?.guarantees(of: live) ?? GPUGuarantees.read(live)

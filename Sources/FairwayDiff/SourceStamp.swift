@@ -16,7 +16,7 @@ public enum SourceStamp {
     /// to that value (or equals it outright: then the desired value); nil when they differ otherwise.
     public static func match(stored: [UInt8], desired: [UInt8]) -> String? {
         guard let position = onlyOccurrence(in: desired) else {
-            return stored == desired && occurrences(in: stored) == 0 ? "" : nil
+            return stored == desired && find(in: stored, from: 0) == nil ? "" : nil
         }
         let valueStart = position + needle.count
         guard let valueEnd = desired[valueStart...].firstIndex(of: UInt8(ascii: "\"")),
@@ -36,26 +36,14 @@ public enum SourceStamp {
         return String(decoding: stored[valueStart..<stampEnd], as: UTF8.self)
     }
 
-    /// `body` with its source annotation set to `value` (unchanged when it has none or `value` is empty).
+    /// `body` with its source annotation set to `value` (unchanged when `value` is empty: no annotation).
     public static func setting(_ value: String, in body: JSONValue) -> JSONValue {
-        guard !value.isEmpty, case var .object(object) = body, case var .object(metadata)? = object["metadata"],
-              case var .object(annotations)? = metadata["annotations"], annotations[Ownership.sourceAnnotation] != nil,
-              annotations[Ownership.sourceAnnotation]?.stringValue != value
-        else { return body }
-        annotations[Ownership.sourceAnnotation] = .string(value)
-        metadata["annotations"] = .object(annotations)
-        object["metadata"] = .object(metadata)
-        return .object(object)
+        value.isEmpty ? body : Ownership.settingSource(value, in: body)
     }
 
     private static func onlyOccurrence(in bytes: [UInt8]) -> Int? {
         guard let first = find(in: bytes, from: 0) else { return nil }
         return find(in: bytes, from: first + 1) == nil ? first : nil
-    }
-
-    private static func occurrences(in bytes: [UInt8]) -> Int {
-        guard let first = find(in: bytes, from: 0) else { return 0 }
-        return find(in: bytes, from: first + 1) == nil ? 1 : 2
     }
 
     private static func find(in bytes: [UInt8], from start: Int) -> Int? {

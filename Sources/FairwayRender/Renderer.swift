@@ -43,14 +43,9 @@ public struct DesiredState: Sendable {
 
     /// The body with its source annotation completed to `<path>@<revision>`.
     public func stamped(_ body: JSONValue) -> JSONValue {
-        guard case var .object(object) = body, case var .object(metadata)? = object["metadata"],
-              case var .object(annotations)? = metadata["annotations"],
-              let path = annotations[Ownership.sourceAnnotation]?.stringValue, !path.contains("@")
+        guard let path = body["metadata"]?["annotations"]?[Ownership.sourceAnnotation]?.stringValue, !path.contains("@")
         else { return body }
-        annotations[Ownership.sourceAnnotation] = .string("\(path)@\(revision)")
-        metadata["annotations"] = .object(annotations)
-        object["metadata"] = .object(metadata)
-        return .object(object)
+        return Ownership.settingSource("\(path)@\(revision)", in: body)
     }
 
     /// Every object, stamped, in apply order (`ObjectKey` order): what `fairway render` writes.

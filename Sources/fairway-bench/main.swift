@@ -127,6 +127,17 @@ func snapshot(tenants: Int, classes: Int, infeasible: Bool) -> SourceSnapshot {
 }
 
 let arguments = CommandLine.arguments
+
+/// Runs one benchmark and exits: 0 when it finished, 1 (naming the benchmark and the error) when it threw.
+func runAndExit(_ name: String, _ body: () throws -> Void) -> Never {
+    do {
+        try body()
+        exit(0)
+    } catch {
+        print("\(name) benchmark failed: \(error)")
+        exit(1)
+    }
+}
 if arguments.count >= 3, ["wide", "list", "deep"].contains(arguments[1]), let size = Int(arguments[2]) {
     do {
         try WideBench.run(template: arguments.count > 3 ? arguments[3] : "platform-repo-template", shape: arguments[1], size: size)
@@ -141,22 +152,10 @@ if arguments.count >= 4, arguments[1] == "predict", let tenants = Int(arguments[
     exit(0)
 }
 if arguments.count == 4, arguments[1] == "git" {
-    do {
-        try GitBench.run(url: arguments[2], cacheRoot: arguments[3])
-        exit(0)
-    } catch {
-        print("git benchmark failed: \(error)")
-        exit(1)
-    }
+    runAndExit("git") { try GitBench.run(url: arguments[2], cacheRoot: arguments[3]) }
 }
 if arguments.count == 4, arguments[1] == "stages" {
-    do {
-        try StagesBench.run(directory: arguments[2], state: arguments[3])
-        exit(0)
-    } catch {
-        print("stages benchmark failed: \(error)")
-        exit(1)
-    }
+    runAndExit("stages") { try StagesBench.run(directory: arguments[2], state: arguments[3]) }
 }
 if arguments.count == 3, arguments[1] == "render" {
     // `fairway-bench render DIR`: loads the repository once, then renders it five times in the
@@ -186,13 +185,7 @@ if arguments.count == 3, arguments[1] == "render" {
 }
 if arguments.count == 6, arguments[1] == "testcluster", let objects = Int(arguments[3]), let seconds = Double(arguments[4]),
    let connections = Int(arguments[5]) {
-    do {
-        try TestClusterBench.run(url: arguments[2], objects: objects, seconds: seconds, connections: connections)
-        exit(0)
-    } catch {
-        print("test cluster benchmark failed: \(error)")
-        exit(1)
-    }
+    runAndExit("test cluster") { try TestClusterBench.run(url: arguments[2], objects: objects, seconds: seconds, connections: connections) }
 }
 guard arguments.count >= 4, arguments[1] == "fairness", let tenants = Int(arguments[2]), let classes = Int(arguments[3]) else {
     print("usage: fairway-bench fairness TENANTS CLASSES [infeasible]")

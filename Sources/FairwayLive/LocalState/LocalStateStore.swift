@@ -84,12 +84,7 @@ public final class LocalStateStore: LiveStateReader, Sendable {
     }
 
     static func readObjects(_ connection: SQLiteConnection) throws(LiveStateError) -> [Manifest] {
-        let statement = try connection.prepare("SELECT api_group, kind, namespace, name, body FROM objects")
-        var rows: [(identity: String, body: [UInt8])] = []
-        while try statement.step() {
-            let identity = [statement.text(0) ?? "", statement.text(1) ?? "", statement.text(2) ?? "", statement.text(3) ?? ""]
-            rows.append((identity.joined(separator: "/"), statement.bytes(4)))
-        }
+        let rows = try readRows(connection)
         let path = connection.path
         let results = ParallelMap.map(rows) { row in
             Result { () throws(LiveStateError) in try decode(row.body, identity: row.identity, path: path) }
@@ -98,6 +93,17 @@ public final class LocalStateStore: LiveStateReader, Sendable {
         manifests.reserveCapacity(results.count)
         for result in results { manifests.append(try result.get()) }
         return sorted(manifests)
+    }
+
+    /// Every row of `objects`, unparsed.
+    static func readRows(_ connection: SQLiteConnection) throws(LiveStateError) -> [StoredObject] {
+        let statement = try connection.prepare("SELECT api_group, kind, namespace, name, body FROM objects")
+        var rows: [StoredObject] = []
+        while try statement.step() {
+            let identity = [statement.text(0) ?? "", statement.text(1) ?? "", statement.text(2) ?? "", statement.text(3) ?? ""]
+            rows.append(StoredObject(identity: identity.joined(separator: "/"), body: statement.bytes(4)))
+        }
+        return rows
     }
 
     static func decode(_ bytes: [UInt8], identity: String, path: String) throws(LiveStateError) -> Manifest {

@@ -6,7 +6,7 @@ import FairwayCore
 public struct StoredObject: Sendable {
     /// `group/kind/namespace/name`, as `LocalStateStore.rowIdentity` joins a key.
     public let identity: String
-    /// The canonical JSON body (keys sorted, compact), as `LocalStateRows.put` wrote it.
+    /// The canonical JSON body (`JSONWriter.canonicalBytes`), as `LocalStateRows.put` wrote it.
     public let body: [UInt8]
 }
 
@@ -18,9 +18,6 @@ public struct StoredObjects: Sendable {
 
     /// The identity a row of `key` has.
     public static func identity(of key: ObjectKey) -> String { LocalStateStore.rowIdentity(key) }
-
-    /// The canonical bytes a body is stored as: compare them with a row's `body`.
-    public static func canonicalBytes(_ body: JSONValue) -> [UInt8] { JSONWriter.canonicalBytes(body) }
 
     /// Parses one row; a row that is not a valid object of its identity is named as corrupt.
     public func manifest(_ row: StoredObject) throws(LiveStateError) -> Manifest {
@@ -37,13 +34,7 @@ public protocol StoredObjectsReader: LiveStateReader {
 extension LocalStateStore: StoredObjectsReader {
     public func storedObjects() throws(LiveStateError) -> StoredObjects? {
         guard let connection = try openForReading() else { return legacy.exists ? nil : StoredObjects(rows: [], path: databasePath) }
-        let statement = try connection.prepare("SELECT api_group, kind, namespace, name, body FROM objects")
-        var rows: [StoredObject] = []
-        while try statement.step() {
-            let identity = [statement.text(0) ?? "", statement.text(1) ?? "", statement.text(2) ?? "", statement.text(3) ?? ""]
-            rows.append(StoredObject(identity: identity.joined(separator: "/"), body: statement.bytes(4)))
-        }
-        return StoredObjects(rows: rows, path: connection.path)
+        return StoredObjects(rows: try Self.readRows(connection), path: connection.path)
     }
 }
 
