@@ -3,7 +3,7 @@ import FairwayCore
 import FairwayLive
 import Logging
 
-extension ClusterTarget {
+extension ClusterTarget: SyncTarget {
     /// The applier for this cluster: its Kubernetes API, its EKS node groups (the cluster named in
     /// cluster.yaml) when EKS access was given, and helm when given. `charts` is a directory of local
     /// charts to install from instead of the charts' repositories.

@@ -1,8 +1,10 @@
+import FairwayApply
 import FairwayCore
 import FairwayDiff
 import FairwayLive
 import FairwayRender
 import FairwaySource
+import Logging
 
 /// A live state read asynchronously for planning: a cluster (its Kubernetes API, and where
 /// configured its EKS node groups and Helm releases). The local state is read synchronously, in
@@ -25,4 +27,11 @@ extension Pipeline {
         let live = try await target.read(for: evaluation)
         return (evaluation, try plan(evaluation, live: live, maxDeletions: maxDeletions, adopt: adopt))
     }
+}
+
+/// A live state the sync agent plans against and applies to: `ClusterTarget` for a real cluster,
+/// `MemoryClusterTarget` for an in-memory one (tests of the reconciler's decisions).
+public protocol SyncTarget: LiveTarget {
+    /// The applier that changes this target; `charts` is a directory of local charts to install from.
+    func applier(for evaluation: Evaluation, options: ClusterApplier.Options, charts: String?, logger: Logger) -> ClusterApplier
 }

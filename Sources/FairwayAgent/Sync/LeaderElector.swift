@@ -26,17 +26,18 @@ public final class LeaderElector: Sendable {
 
     static let requestAnnotation = "fairway.dev/sync-requested"
 
-    let client: KubernetesClient
+    let client: any LeaseStore
     public let configuration: Configuration
     let logger: Logger
-    private let clock = ContinuousClock()
+    /// Lease expiry, the renew deadline and every wait are measured on it.
+    let clock: any AgentClock
     private let state = Locked(State())
 
     struct State {
         var leading = false
         var holder: String?
         /// The record last seen and when this replica first saw it.
-        var observed: (record: LeaseRecord, at: ContinuousClock.Instant)?
+        var observed: (record: LeaseRecord, at: Duration)?
         var seenRequest: String?
         /// The last Lease read or write succeeded (the API server is reachable).
         var reachable = false
@@ -44,8 +45,9 @@ public final class LeaderElector: Sendable {
         var stopped = false
     }
 
-    public init(client: KubernetesClient, configuration: Configuration, logger: Logger) {
+    public init(client: any LeaseStore, configuration: Configuration, clock: any AgentClock = SystemAgentClock(), logger: Logger) {
         self.client = client
+        self.clock = clock
         self.configuration = configuration
         self.logger = logger
     }
@@ -103,7 +105,7 @@ public final class LeaderElector: Sendable {
     private func renewWhileLeading(requested: @escaping @Sendable () -> Void) async {
         var lastRenewal = clock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.retryPeriod)
+            try? await clock.sleep(for: configuration.retryPeriod)
             if Task.isCancelled { return }
             if await tryAcquireOrRenew(requested: requested) {
                 lastRenewal = clock.now
@@ -129,7 +131,7 @@ public final class LeaderElector: Sendable {
             markReachable()
             let record = LeaseRecord(lease.body)
             let request = lease.body["metadata"]?["annotations"]?[Self.requestAnnotation]?.stringValue
-            let observedAt = state.withLock { state -> ContinuousClock.Instant in
+            let observedAt = state.withLock { state -> Duration in
                 if state.observed?.record != record { state.observed = (record, clock.now) }
                 state.holder = record.holder
                 return state.observed!.at
@@ -176,7 +178,7 @@ public final class LeaderElector: Sendable {
     private func sleepUnlessStopped(_ duration: Duration) async {
         let end = clock.now + duration
         while clock.now < end, !isStopped, !Task.isCancelled {
-            try? await Task.sleep(for: min(.milliseconds(100), end - clock.now))
+            try? await clock.sleep(for: min(.milliseconds(100), end - clock.now))
         }
     }
 
@@ -184,7 +186,7 @@ public final class LeaderElector: Sendable {
     func release(within timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.release() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { [clock] in try? await clock.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }

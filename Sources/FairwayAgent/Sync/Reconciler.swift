@@ -34,7 +34,7 @@ public actor Reconciler {
     }
 
     let source: any SyncSource
-    let target: ClusterTarget
+    let target: any SyncTarget
     let options: Options
     let logger: Logger
     /// Keeps parses between evaluations (files unchanged since the last commit are neither read nor
@@ -43,19 +43,22 @@ public actor Reconciler {
     /// (61,012 objects at 1,000 tenants), and a `RenderCache` would hold every rendered object between
     /// runs to save a render of about 0.1 s.
     private let pipeline = Pipeline(loader: PlatformLoader(parseCache: ParseCache()))
-    private let clock = ContinuousClock()
+    /// Decides when drift checks are due and times the stages.
+    private let clock: any AgentClock
     private var lastFetched: String?
     private var lastGood: Good?
     /// The commit last applied, possibly by an earlier process (read back from the status).
     private(set) var lastApplied: String?
-    private var lastFullRun: ContinuousClock.Instant?
+    private var lastFullRun: Duration?
     private var lastResult: SyncRun.Result?
     private var runs = 0
 
-    public init(source: any SyncSource, target: ClusterTarget, options: Options, lastApplied: String? = nil, logger: Logger) {
+    public init(source: any SyncSource, target: any SyncTarget, options: Options, lastApplied: String? = nil,
+                clock: any AgentClock = SystemAgentClock(), logger: Logger) {
         self.source = source
         self.target = target
         self.options = options
+        self.clock = clock
         self.lastApplied = lastApplied
         self.logger = logger
     }
