@@ -23,7 +23,7 @@ public struct Applier: Sendable {
         guard plan.canApply else { throw ApplyRefusal(reasons: plan.refusals) }
         let serial = try state.serial()
         guard serial == plan.liveSerial else {
-            throw ApplyRefusal(reasons: ["the live state changed since the plan was made (serial \(plan.liveSerial), now \(serial)); plan again"])
+            throw ApplyRefusal(reasons: [Refusal(.staleLiveState, "the live state changed since the plan was made (serial \(plan.liveSerial), now \(serial)); plan again")])
         }
         var results: [AppliedChange] = []
         results.reserveCapacity(plan.changes.count)

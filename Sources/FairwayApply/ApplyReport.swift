@@ -116,11 +116,11 @@ public final class ApplyStop: Sendable {
 
 /// Why an apply did not start. Nothing was changed.
 public struct ApplyRefusal: Error, Sendable, CustomStringConvertible {
-    public let reasons: [String]
+    public let reasons: [Refusal]
 
-    public init(reasons: [String]) { self.reasons = reasons }
+    public init(reasons: [Refusal]) { self.reasons = reasons }
 
-    public var description: String { reasons.joined(separator: "; ") }
+    public var description: String { reasons.map(\.message).joined(separator: "; ") }
 }
 
 /// How far an apply has got, for a progress bar or log lines.

@@ -16,6 +16,14 @@ public struct BusyNamespace: Sendable, Hashable {
     /// False when the namespace stays and only claims in it are deleted.
     public var namespaceDeleted = true
 
+    public init(name: String, rayJobs: [String], notebooks: [String], volumes: [String] = [], namespaceDeleted: Bool = true) {
+        self.name = name
+        self.rayJobs = rayJobs
+        self.notebooks = notebooks
+        self.volumes = volumes
+        self.namespaceDeleted = namespaceDeleted
+    }
+
     /// `research: 2 RayJobs (train-a, train-b), 1 notebook pod (jupyter-ana)`.
     public var description: String {
         var parts: [String] = []

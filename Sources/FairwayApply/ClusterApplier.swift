@@ -90,14 +90,14 @@ public struct ClusterApplier: Sendable {
     func preflight(_ plan: Plan) throws(ApplyRefusal) {
         var reasons = plan.refusals
         if !(plan.nodeGroups ?? []).isEmpty, nodeGroups == nil {
-            reasons.append("the plan changes EKS node groups, but no EKS access was given")
+            reasons.append(Refusal(.noEKSAccess, "the plan changes EKS node groups, but no EKS access was given"))
         }
         if !(plan.releases ?? []).isEmpty, releases == nil {
-            reasons.append("the plan changes Helm releases, but no helm was given")
+            reasons.append(Refusal(.noHelm, "the plan changes Helm releases, but no helm was given"))
         }
         // A body carrying the mask of a sensitive value would overwrite the secret with the mask.
         for change in plan.changes where change.desired.map(Sensitive.containsMask) == true {
-            reasons.append("\(change.key) holds a masked value (\(Sensitive.maskText)); a mask is never written")
+            reasons.append(Refusal(.maskedValue, "\(change.key) holds a masked value (\(Sensitive.maskText)); a mask is never written"))
         }
         guard reasons.isEmpty else { throw ApplyRefusal(reasons: reasons) }
     }

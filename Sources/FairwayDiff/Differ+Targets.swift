@@ -1,11 +1,12 @@
 import FairwayCore
 
 extension Differ {
-    /// Adds the EKS node groups and Helm releases to an object plan, with their bindings, and
-    /// applies the deletion guard to all deletions together (a pruned node group counts as much as a
-    /// pruned object). A target that was not read (nil) is left out of the plan.
+    /// Adds the EKS node groups and Helm releases to an object plan, with their bindings. The
+    /// deletion guard (`Plan.refusals`) then counts all deletions together: a pruned node group
+    /// counts as much as a pruned object. A target that was not read (nil) is left out of the plan.
     public static func addTargets(to plan: inout Plan, desiredNodeGroups: [NodeGroup], liveNodeGroups: [String: JSONValue]?,
                                   desiredReleases: [HelmRelease], liveReleases: [LiveRelease]?, options: DiffOptions) {
+        plan.maxDeletions = options.maxDeletions
         if let live = liveNodeGroups {
             let groups = NodeGroupDiff.reconcile(desired: desiredNodeGroups, live: live, prune: options.prune)
             plan.nodeGroups = groups.plans
@@ -35,15 +36,6 @@ extension Differ {
                 plan.bindings.releases[entry.id] = revisions[entry.id] ?? 0
             }
         }
-        guard let limit = options.maxDeletions else { return }
-        let objectDeletions = plan.counts.delete
-        let total = objectDeletions + (plan.nodeGroups ?? []).count(where: { $0.action == .delete })
-            + (plan.releases ?? []).count(where: { $0.action == .uninstall })
-        // The object differ already refused on objects alone; refuse once, on the total.
-        plan.refusals.removeAll { $0.hasPrefix(deletionRefusalPrefix) }
-        if total > limit {
-            plan.refusals.append(deletionRefusal(total, limit: limit))
-        }
     }
 
     /// What a node group's binding records: when EKS last modified it ("" when absent). Node groups
@@ -58,9 +50,4 @@ extension Differ {
         }
     }
 
-    static let deletionRefusalPrefix = "the plan deletes "
-
-    static func deletionRefusal(_ count: Int, limit: Int) -> String {
-        "\(deletionRefusalPrefix)\(count) objects; the limit is \(limit) (spec.reconcile.maxDeletions or --max-deletions)"
-    }
 }

@@ -52,7 +52,7 @@ public enum Differ {
         let rows = made.rows
         var changes: [Change] = []
         var unchanged = 0
-        var refusals: [String] = []
+        var blockers: [Refusal] = []
         var matched = [Bool](repeating: false, count: live.count)
         for position in rows.indices {
             if let twin = rows[position].liveIndex { matched[twin] = true }
@@ -72,8 +72,8 @@ public enum Differ {
                     changes.append(Change(action: .update, key: row.key, tenant: tenants[position], fields: fields,
                                           desired: desired, adopted: true))
                 } else {
-                    refusals.append("\(row.key) exists but is not managed by Fairway; it will not be taken over "
-                                    + "unless named with --adopt \(row.key)")
+                    blockers.append(Refusal(.unownedObject, "\(row.key) exists but is not managed by Fairway; it will not be taken over "
+                                            + "unless named with --adopt \(row.key)"))
                 }
             case let .update(fields):
                 let row = rows[position]
@@ -93,15 +93,12 @@ public enum Differ {
                 orphaned.append(manifest.key)
             }
         }
-        if let limit = options.maxDeletions, deletions.count > limit {
-            refusals.append(deletionRefusal(deletions.count, limit: limit))
-        }
         // Sorted by position, then gathered: a Change is large, and moving hundreds of thousands of them
         // through a merge sort cost more than the comparisons.
         let ordered = changes.indices.sorted { changes[$0].key < changes[$1].key }.map { changes[$0] }
             + deletions.indices.sorted { deletions[$1].key < deletions[$0].key }.map { deletions[$0] }
         var plan = Plan(revision: revision, liveSerial: liveSerial, changes: ordered, unchanged: unchanged,
-                        orphaned: orphaned.sorted(), refusals: refusals)
+                        orphaned: orphaned.sorted(), blockers: blockers, maxDeletions: options.maxDeletions)
         let liveGuarantees = memo?.guarantees(of: live) ?? GPUGuarantees.read(live)
         plan.gpu = GPUGuarantees.changes(before: liveGuarantees, after: GPUGuarantees.total(rows.lazy.compactMap(\.guarantee)))
         var objectBindings = last?.bindings ?? [:]

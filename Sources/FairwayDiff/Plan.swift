@@ -113,8 +113,11 @@ public struct Plan: Sendable, Hashable {
     /// Owned Helm releases (`release/<namespace>/<name>`) and EKS node groups (`nodegroup/<name>`)
     /// gone from Git that are kept because pruning is off.
     public var orphanedTargets: [String] = []
-    /// Why this plan must not be applied (deletion guard, unowned objects in the way); empty when it may.
-    public var refusals: [String]
+    /// What stands in the way of this plan, found while planning (unowned objects); the deletion
+    /// guard is not among them: it is decided from the whole plan (`refusals`).
+    public var blockers: [Refusal]
+    /// The deletion guard's limit (`spec.reconcile.maxDeletions`, `--max-deletions`); nil for none.
+    public var maxDeletions: Int?
     /// EKS managed node groups to create, update, replace or delete; nil when no EKS target was read.
     public var nodeGroups: [NodeGroupPlan]?
     /// Helm releases to install, upgrade or uninstall; nil when no Helm target was read.
@@ -125,13 +128,14 @@ public struct Plan: Sendable, Hashable {
     public var bindings: PlanBindings
 
     public init(revision: String, liveSerial: Int, changes: [Change], unchanged: Int, orphaned: [ObjectKey],
-                refusals: [String]) {
+                blockers: [Refusal], maxDeletions: Int? = nil) {
         self.revision = revision
         self.liveSerial = liveSerial
         self.changes = changes
         self.unchanged = unchanged
         self.orphaned = orphaned
-        self.refusals = refusals
+        self.blockers = blockers
+        self.maxDeletions = maxDeletions
         self.gpu = []
         self.bindings = PlanBindings()
     }
@@ -140,6 +144,19 @@ public struct Plan: Sendable, Hashable {
         !changes.isEmpty || !(nodeGroups ?? []).isEmpty || !(releases ?? []).isEmpty
     }
     public var canApply: Bool { refusals.isEmpty }
+
+    /// Why this plan must not be applied; empty when it may: what stands in the way, and the deletion
+    /// guard over every deletion (objects, node groups and releases), decided once, here.
+    public var refusals: [Refusal] {
+        guard let limit = maxDeletions, deletions > limit else { return blockers }
+        return blockers + [.tooManyDeletions(deletions, limit: limit)]
+    }
+
+    /// Objects deleted, node groups deleted and releases uninstalled.
+    public var deletions: Int {
+        counts.delete + (nodeGroups ?? []).count(where: { $0.action == .delete })
+            + (releases ?? []).count(where: { $0.action == .uninstall })
+    }
 
     public var counts: ChangeCounts {
         var counts = ChangeCounts()

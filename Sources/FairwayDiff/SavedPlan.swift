@@ -147,7 +147,7 @@ public struct SavedPlan: Sendable, Equatable {
         for member in json["bindings"]?["releases"]?.objectValue ?? JSONObject() {
             if case let .int(revision) = member.value { bindings.releases[member.key] = Int(revision) }
         }
-        var plan = Plan(revision: revision, liveSerial: Int(serial), changes: [], unchanged: 0, orphaned: [], refusals: [])
+        var plan = Plan(revision: revision, liveSerial: Int(serial), changes: [], unchanged: 0, orphaned: [], blockers: [])
         plan.bindings = bindings
         var saved = SavedPlan(source: Source(repository: json["source"]?["repository"]?.stringValue,
                                              directory: json["source"]?["directory"]?.stringValue, revision: revision),

@@ -137,7 +137,7 @@ extension PlanView {
         out += "Revision `\(plan.revision.prefix(12))`: **\(summary(counts))**"
         for part in targetSummary(plan) { out += "; \(part)" }
         out += "; \(plan.unchanged) unchanged.\n\n"
-        for refusal in plan.refusals { out += "> [!CAUTION]\n> Refused: \(refusal)\n\n" }
+        for refusal in plan.refusals { out += "> [!CAUTION]\n> Refused: \(refusal.message)\n\n" }
         out += leftBehindMarkdown(plan)
         out += markdownTenantTable(plan)
         if !plan.gpu.isEmpty {
@@ -177,7 +177,7 @@ extension PlanView {
     /// A workflow notice with the totals, and an error per refusal.
     public static func github(_ plan: Plan, target: String) -> String {
         var out = ""
-        for refusal in plan.refusals { out += "::error title=fairway plan refused::\(GitHubAnnotations.escapeData(refusal))\n" }
+        for refusal in plan.refusals { out += "::error title=fairway plan refused::\(GitHubAnnotations.escapeData(refusal.message))\n" }
         out += leftBehindAnnotation(plan)
         let parts = [summary(plan.counts)] + targetSummary(plan)
         out += GitHubAnnotations.notice("plan for \(target) at \(plan.revision.prefix(12)): " + parts.joined(separator: "; "))

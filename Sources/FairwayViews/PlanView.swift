@@ -25,7 +25,7 @@ public enum PlanView {
         let counts = plan.counts
         out += style.bold("Plan:") + " \(summary(counts)); \(plan.unchanged) unchanged.\n"
         for part in targetSummary(plan) { out += style.bold("Plan:") + " \(part).\n" }
-        for refusal in plan.refusals { out += style.red("refused") + ": \(refusal)\n" }
+        for refusal in plan.refusals { out += style.red("refused") + ": \(refusal.message)\n" }
         return out
     }
 
@@ -67,7 +67,8 @@ public enum PlanView {
                     "update": .int(Int64($0.counts.update)), "delete": .int(Int64($0.counts.delete)),
                 ]
             }),
-            "refusals": .array(plan.refusals.map { .string($0) }),
+            "refusals": .array(plan.refusals.map { .string($0.message) }),
+            "refusalCodes": .array(plan.refusals.map { .string($0.code.rawValue) }),
             "orphaned": .array(plan.orphaned.map(keyJSON)),
             "orphanedTargets": .array(plan.orphanedTargets.map(JSONValue.string)),
             "changes": .array(plan.changes.map(changeJSON)),

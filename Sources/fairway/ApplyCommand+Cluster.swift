@@ -77,11 +77,16 @@ extension ApplyCommand {
         } else if repository.output == .text {
             print(PlanView.text(plan, gpu: pass.evaluation.fairness.classes, style: style), terminator: "")
         }
-        guard plan.canApply else {
-            for refusal in plan.refusals { Terminal.printError("error: apply refused: \(refusal)") }
-            throw ExitCode(1)
+        let applier = target.applier(for: pass.evaluation, options: cluster.applierOptions(forceConflicts: forceConflicts), charts: cluster.charts,
+                                     logger: Logger(label: "fairway.apply"))
+        let decision = await ApplyGate.decide(plan, confirmed: Set(cluster.confirmDeleteNamespace)) {
+            try await applier.busyNamespaces(in: plan)
         }
-        guard plan.hasChanges else {
+        switch decision {
+        case let .refused(refusals):
+            for refusal in refusals { Terminal.printError("error: apply refused: \(refusal.message)") }
+            throw ExitCode(1)
+        case .nothingToDo:
             if repository.output == .json {
                 print(JSONWriter.string(ApplyReportView.json(ApplyReport(revision: plan.revision, results: [])), pretty: true),
                       terminator: "")
@@ -89,10 +94,14 @@ extension ApplyCommand {
                 print("No changes. The cluster matches revision \(plan.revision).")
             }
             return
+        case let .cannotCheck(message):
+            Terminal.printError("error: \(message)")
+            throw ExitCode(1)
+        case let .needsConfirmation(busy):
+            try confirmDeleting(busy)
+        case .apply:
+            break
         }
-        let applier = target.applier(for: pass.evaluation, options: cluster.applierOptions(forceConflicts: forceConflicts), charts: cluster.charts,
-                                     logger: Logger(label: "fairway.apply"))
-        try await confirmBusyNamespaces(applier, plan)
         if !autoApprove && saved == nil { try confirm(plan, target: target.name) }
         let report: ApplyReport
         do {
@@ -106,16 +115,7 @@ extension ApplyCommand {
 
     /// Deleting a namespace where RayJobs or notebooks still run needs the namespace named, with
     /// --confirm-delete-namespace or typed at the prompt; otherwise nothing is changed.
-    private func confirmBusyNamespaces(_ applier: ClusterApplier, _ plan: Plan) async throws {
-        let busy: [BusyNamespace]
-        do {
-            busy = try await applier.busyNamespaces(in: plan)
-        } catch {
-            Terminal.printError("error: cannot check the namespaces the plan deletes for running work: \(error)")
-            throw ExitCode(1)
-        }
-        let unconfirmed = busy.filter { !cluster.confirmDeleteNamespace.contains($0.name) }
-        guard !unconfirmed.isEmpty else { return }
+    private func confirmDeleting(_ unconfirmed: [BusyNamespace]) throws {
         for namespace in unconfirmed {
             Terminal.printError(namespace.namespaceDeleted ? "The plan deletes namespace \(namespace.description)."
                                                            : "The plan deletes volumes in namespace \(namespace.description).")

@@ -75,11 +75,11 @@ struct ApplyCommand: AsyncParsableCommand {
             } else if repository.output == .text {
                 print(PlanView.text(plan, gpu: evaluation.fairness.classes, style: style))
             }
-            guard plan.canApply else {
-                for refusal in plan.refusals { Terminal.printError("error: apply refused: \(refusal)") }
+            switch ApplyGate.decide(plan) {
+            case let .refused(refusals):
+                for refusal in refusals { Terminal.printError("error: apply refused: \(refusal.message)") }
                 throw ExitCode(1)
-            }
-            guard plan.hasChanges else {
+            case .nothingToDo:
                 if repository.output == .json {
                     print(JSONWriter.string(ApplyReportView.json(ApplyReport(revision: plan.revision, results: [])),
                                             pretty: true), terminator: "")
@@ -87,6 +87,9 @@ struct ApplyCommand: AsyncParsableCommand {
                     print("No changes. The live state matches revision \(plan.revision).")
                 }
                 return
+            case .needsConfirmation, .cannotCheck, .apply:
+                // The local state holds no running work: only `apply` comes from a plan alone.
+                break
             }
             if !autoApprove && saved == nil { try confirm(plan, target: target.state) }
             report = try Applier(logger: Logger(label: "fairway.apply")).apply(plan, to: locked,

@@ -20,7 +20,7 @@ import Testing
     }
 
     static func plan(_ changes: [Change], releases: [ReleasePlan]? = nil, nodeGroups: [NodeGroupPlan]? = nil) -> Plan {
-        var plan = Plan(revision: "r1", liveSerial: 0, changes: changes, unchanged: 0, orphaned: [], refusals: [])
+        var plan = Plan(revision: "r1", liveSerial: 0, changes: changes, unchanged: 0, orphaned: [], blockers: [])
         plan.releases = releases
         plan.nodeGroups = nodeGroups
         return plan
@@ -228,7 +228,7 @@ import Testing
         var masked = Self.object("v1", "Secret", "s", namespace: "research").body.objectValue!
         masked["data"] = ["token": .string(Sensitive.maskText)]
         var plan = Self.plan([Self.change(Self.namespace), Self.change(Manifest(body: .object(masked))!)])
-        plan.refusals = ["the plan deletes 9 objects; the limit is 2"]
+        plan.blockers = [.tooManyDeletions(9, limit: 2)]
         await #expect(throws: ApplyRefusal.self) { try await Self.applier(fake).apply(plan) }
         let noEKS = ClusterApplier(objects: fake, nodeGroups: nil, releases: nil, logger: Logger(label: "test"))
         await #expect(throws: ApplyRefusal.self) {

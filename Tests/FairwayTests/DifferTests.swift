@@ -163,7 +163,8 @@ import FairwayCore
         let plan = Self.plan(desired: [desired, Self.object("Namespace", "team-a")], live: [live])
         #expect(Self.describe(plan) == ["create Namespace/team-a"])
         #expect(plan.refusals.count == 1)
-        #expect(plan.refusals.first?.contains("ResourceQuota/team-a/compute") == true)
+        #expect(plan.refusals.first?.message.contains("ResourceQuota/team-a/compute") == true)
+        #expect(plan.refusals.first?.code == .unownedObject)
         #expect(!plan.canApply)
     }
 
@@ -183,7 +184,10 @@ import FairwayCore
         #expect(plan.counts.delete == 3)
         #expect(plan.canApply == allowed)
         #expect(plan.refusals.count == (allowed ? 0 : 1))
-        if let limit, !allowed { #expect(plan.refusals.first?.contains("limit is \(limit)") == true) }
+        if let limit, !allowed {
+            #expect(plan.refusals.first?.message.contains("limit is \(limit)") == true)
+            #expect(plan.refusals.first?.code == .tooManyDeletions)
+        }
     }
 
     // MARK: Order and counts

@@ -14,7 +14,7 @@ import FairwayDiff
                                   status: "deployed", values: [:], owned: false)
         let groups: [String: JSONValue] = ["gpu-old": ["nodegroupName": "gpu-old", "tags": Self.ownedTags]]
         for prune in [false, true] {
-            var plan = Plan(revision: "r", liveSerial: 0, changes: [], unchanged: 0, orphaned: [], refusals: [])
+            var plan = Plan(revision: "r", liveSerial: 0, changes: [], unchanged: 0, orphaned: [], blockers: [])
             Differ.addTargets(to: &plan, desiredNodeGroups: [], liveNodeGroups: groups, desiredReleases: [],
                               liveReleases: [release, foreign], options: DiffOptions(prune: prune))
             if prune {

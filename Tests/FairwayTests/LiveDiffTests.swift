@@ -163,7 +163,8 @@ import Testing
         var plan = Differ.plan(desired: [], tenantOf: [:], live: [], liveSerial: 0, revision: "r")
         Differ.addTargets(to: &plan, desiredNodeGroups: [], liveNodeGroups: ["a": ["tags": [Ownership.managedByLabel: "fairway"]]],
                           desiredReleases: [], liveReleases: [Self.live([:])], options: DiffOptions(prune: true, maxDeletions: 1))
-        #expect(plan.refusals == ["the plan deletes 2 objects; the limit is 1 (spec.reconcile.maxDeletions or --max-deletions)"])
+        #expect(plan.refusals.map(\.message) == ["the plan deletes 2 objects; the limit is 1 (spec.reconcile.maxDeletions or --max-deletions)"])
+        #expect(plan.refusals.map(\.code) == [.tooManyDeletions])
         #expect(plan.bindings.releases == ["jupyterhub/jupyterhub": 3])
     }
 

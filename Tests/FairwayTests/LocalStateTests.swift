@@ -186,7 +186,7 @@ import FairwayDiff
             let locked = try LocalStateStore(root: root).lock()
             defer { locked.unlock() }
             var refused = try Self.plan(Self.desired, against: locked)
-            refused.refusals = ["ConfigMap/team-a/cfg exists but is not managed by Fairway"]
+            refused.blockers = [Refusal(.unownedObject, "ConfigMap/team-a/cfg exists but is not managed by Fairway")]
             let refusal = try #require(throws: ApplyRefusal.self) { try Self.applier.apply(refused, to: locked) }
             #expect(refusal.reasons == refused.refusals)
             #expect(try locked.listObjects().isEmpty && locked.serial() == 0)

@@ -143,7 +143,7 @@ import Testing
     @Test func viewsNameTheLiveAndTheNewGroup() throws {
         let live = ["gpu": Self.live(Self.old, named: "gpu"), "gpu-0a1b2c3d": Self.live(Self.old, named: "gpu-0a1b2c3d"),
                     "cpu-0a1b2c3d": Self.live(Self.group("cpu"), named: "cpu-0a1b2c3d")]
-        var plan = Plan(revision: "r", liveSerial: 0, changes: [], unchanged: 0, orphaned: [], refusals: [])
+        var plan = Plan(revision: "r", liveSerial: 0, changes: [], unchanged: 0, orphaned: [], blockers: [])
         plan.nodeGroups = NodeGroupDiff.plan(desired: [Self.desired, Self.group("cpu", maxSize: 8)], live: live, prune: true)
         let text = PlanView.text(plan, gpu: [], style: .plain)
         #expect(text.contains("""

@@ -1,6 +1,7 @@
 import FairwayAgent
 import FairwayApply
 import FairwayCore
+import FairwayDiff
 import FairwaySource
 import Logging
 import Testing
@@ -143,6 +144,7 @@ import Testing
         var trigger: SyncRun.Trigger = .interval
         var stopped = false
         var result: SyncRun.Result
+        var reason: SyncRun.Reason = .none
         var reconciled: Commit
         var then: @Sendable (World, SyncRun) -> Void = { _, _ in }
 
@@ -192,7 +194,7 @@ import Testing
             await world.run()
             world.source.push(Platform.broken)
             world.clock.advance(by: .seconds(1))
-        }, result: .invalid, reconciled: .none, then: { world, run in
+        }, result: .invalid, reason: .invalidRepository, reconciled: .none, then: { world, run in
             #expect(run.errors.contains { $0.hasPrefix("tenants/vision.yaml:3:") }, "\(run.errors)")
             #expect(run.appliedCommit == nil)
             #expect(world.cluster.reads == 1)
@@ -202,14 +204,14 @@ import Testing
             world.source.push(Platform.broken)
             world.cluster.remove(ReconcilerTests.quota)
             world.clock.advance(by: .seconds(60))
-        }, result: .invalid, reconciled: .first, then: { world, run in
+        }, result: .invalid, reason: .invalidRepository, reconciled: .first, then: { world, run in
             #expect(run.report?.succeeded == true)
             #expect(run.appliedCommit == world.first)
             #expect(world.cluster.objects[ReconcilerTests.quota] != nil)
         }),
         Row(name: "a failed fetch fails the run and touches nothing", given: { world in
             world.source.failFetches(GitError(.unreachable, "cannot reach git.example"))
-        }, result: .failed, reconciled: .none, then: { world, run in
+        }, result: .failed, reason: .fetchFailed, reconciled: .none, then: { world, run in
             #expect(run.errors.first?.hasPrefix("cannot fetch https://git.example/platform.git main: cannot reach git.example") == true,
                     "\(run.errors)")
             #expect(world.cluster.reads == 0 && world.cluster.writes == 0)
@@ -224,13 +226,14 @@ import Testing
         Row(name: "after a failed read the same commit is retried at once", given: { world in
             world.cluster.failNextRead("connection refused")
             let failed = await world.run()
-            #expect(failed.result == .failed && failed.errors == ["cannot read the cluster: connection refused"], "\(failed.errors)")
+            #expect(failed.result == .failed && failed.reason == .readFailed)
+            #expect(failed.errors == ["cannot read the cluster: connection refused"], "\(failed.errors)")
             world.clock.advance(by: .seconds(1))
         }, result: .applied, reconciled: .head),
         Row(name: "a failed write fails the run naming the object, and the next run retries", given: { world in
             world.cluster.failWrites(of: ReconcilerTests.quota, "admission webhook denied the request")
             let failed = await world.run()
-            #expect(failed.result == .failed)
+            #expect(failed.result == .failed && failed.reason == .applyFailed)
             #expect(failed.errors.contains { $0.contains("ResourceQuota") && $0.contains("admission webhook denied") }, "\(failed.errors)")
             world.cluster.clearFailures()
             world.clock.advance(by: .seconds(1))
@@ -241,7 +244,7 @@ import Testing
             let refused = await world.run()
             #expect(refused.result == .refused)
             world.clock.advance(by: .seconds(1))
-        }, result: .refused, reconciled: .head, then: { world, run in
+        }, result: .refused, reason: .tooManyDeletions, reconciled: .head, then: { world, run in
             #expect(run.errors.first?.hasPrefix("apply refused:") == true, "\(run.errors)")
             #expect(world.cluster.objects.keys.contains { $0.namespace == "vision" })
         }),
@@ -251,18 +254,18 @@ import Testing
                                               "metadata": ["name": "train", "namespace": "vision"],
                                               "status": ["jobDeploymentStatus": "Running"]])!)
             world.source.push(Platform.files(tenants: ["research"]))
-        }, result: .refused, reconciled: .head, then: { world, run in
+        }, result: .refused, reason: .busyNamespace, reconciled: .head, then: { world, run in
             #expect(run.errors.contains { $0.contains("confirm with --confirm-delete-namespace vision") }, "\(run.errors)")
             #expect(world.cluster.objects.keys.contains { $0.kind == "Namespace" && $0.name == "vision" })
         }),
         Row(name: "a shutdown before the first stage stops the apply, and the next run applies", given: { world in
             let stopped = await world.run(stopped: true)
-            #expect(stopped.result == .stopped && world.cluster.writes == 0)
+            #expect(stopped.result == .stopped && stopped.reason == .shutdown && world.cluster.writes == 0)
         }, result: .applied, reconciled: .head),
         Row(name: "after a restart an invalid head keeps the commit the status says was applied",
             world: { World(lastApplied: "first", head: Platform.broken) }, given: { world in
                 await world.reconciler.adopt(lastApplied: nil)
-            }, trigger: .start, result: .invalid, reconciled: .first, then: { world, run in
+            }, trigger: .start, result: .invalid, reason: .invalidRepository, reconciled: .first, then: { world, run in
                 #expect(run.driftCheck)
                 #expect(run.appliedCommit == world.first)
                 #expect(world.cluster.objects[ReconcilerTests.quota] != nil)
@@ -281,11 +284,26 @@ import Testing
         await row.given(world)
         let run = await world.run(row.trigger, stopped: row.stopped)
         #expect(run.result == row.result, "\(run.result): \(run.errors)")
+        #expect(run.reason == row.reason)
+        #expect(SyncRun.Reason.possible(for: run.result).contains(run.reason))
         switch row.reconciled {
         case .first: #expect(run.reconciledCommit == world.first)
         case .head: #expect(run.reconciledCommit == world.head)
         case .none: #expect(run.reconciledCommit == nil)
         }
         row.then(world, run)
+    }
+
+    /// Every refusal code is a reason of refused runs, and every reason belongs to one result: the
+    /// metric's label pairs are the reasons' table, exported from the start.
+    @Test func everyReasonBelongsToOneResult() {
+        #expect(SyncRun.Reason.possible(for: .refused).map(\.rawValue) == Refusal.Code.allCases.map(\.rawValue))
+        var seen: [SyncRun.Reason: SyncRun.Result] = [:]
+        for result in SyncRun.Result.allCases {
+            for reason in SyncRun.Reason.possible(for: result) where reason != .none {
+                #expect(seen.updateValue(result, forKey: reason) == nil, "\(reason)")
+            }
+        }
+        #expect(Set(seen.keys).union([.none]) == Set(SyncRun.Reason.allCases))
     }
 }

@@ -25,22 +25,22 @@ import FairwayViews
             Change(action: .update, key: key, tenant: "research",
                    fields: [FieldChange(path: "spec.hard[\"requests.cpu\"]", before: "256", after: "300")],
                    desired: [:]),
-        ], unchanged: 51, orphaned: [], refusals: [])
+        ], unchanged: 51, orphaned: [], blockers: [])
         let text = PlanView.text(plan, gpu: [], style: .plain)
         #expect(text.contains("  ~ ResourceQuota/research/tenant-quota\n      ~ spec.hard[\"requests.cpu\"]: \"256\" -> \"300\"\n"))
         #expect(text.contains("research:  0 to create, 1 to update, 0 to delete"))
         #expect(text.hasSuffix("Plan: 0 to create, 1 to update, 0 to delete; 51 unchanged.\n"))
         let json = PlanView.json(plan, gpu: [])
         #expect(json.objectValue?.keys == ["formatVersion", "revision", "liveSerial", "hasChanges", "canApply", "summary",
-                                           "tenants", "refusals", "orphaned", "orphanedTargets", "changes", "gpu", "nodeGroups", "releases",
+                                           "tenants", "refusals", "refusalCodes", "orphaned", "orphanedTargets", "changes", "gpu", "nodeGroups", "releases",
                                            "gpuChanges"])
         #expect(json["changes"]?.arrayValue?.first?["fields"] == [["path": "spec.hard[\"requests.cpu\"]", "before": "256", "after": "300"]])
     }
 
     @Test func refusedPlanSaysWhy() {
         let plan = Plan(revision: "r", liveSerial: 0, changes: [], unchanged: 0, orphaned: [],
-                        refusals: ["the plan deletes 9 objects; the limit is 1"])
+                        blockers: [.tooManyDeletions(9, limit: 1)])
         #expect(!plan.canApply)
-        #expect(PlanView.text(plan, gpu: [], style: .plain).contains("refused: the plan deletes 9 objects; the limit is 1"))
+        #expect(PlanView.text(plan, gpu: [], style: .plain).contains("refused: the plan deletes 9 objects; the limit is 1 (spec.reconcile.maxDeletions or --max-deletions)"))
     }
 }

@@ -132,7 +132,7 @@ extension LiveEndToEnd {
                 #expect(errors.contains { $0.hasPrefix("tenants/broken.yaml:3:") && $0.contains("yaml") }, "\(errors)")
                 #expect(status["lastAppliedCommit"]?.stringValue == second)
                 #expect(try await agent.metric("fairway_commit_invalid") == 1)
-                #expect((try await agent.metric(#"fairway_sync_runs_total{result="invalid"}"#) ?? 0) >= 1)
+                #expect((try await agent.metric(#"fairway_sync_runs_total{result="invalid",reason="invalid-repository"}"#) ?? 0) >= 1)
                 let events = try await world.sandbox.kubectl(["-n", "fairway-system", "get", "events", "-o", "jsonpath={.items[*].reason}"])
                 #expect(events.stdout.contains("InvalidCommit"), "\(events)")
                 try await Task.sleep(for: .seconds(4))

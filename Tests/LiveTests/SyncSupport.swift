@@ -136,7 +136,7 @@ final class AgentProcess: @unchecked Sendable {
         return (Int(text[text.index(after: newline)...]) ?? 0, String(text[..<newline]))
     }
 
-    /// The value of an unlabelled or labelled sample in /metrics (`fairway_sync_runs_total{result="invalid"}`).
+    /// The value of an unlabelled or labelled sample in /metrics (`fairway_sync_runs_total{result="invalid",reason="invalid-repository"}`).
     func metric(_ sample: String) async throws -> Double? {
         let (_, text) = try await http("/metrics")
         for line in text.split(separator: "\n") where line.hasPrefix(sample + " ") {

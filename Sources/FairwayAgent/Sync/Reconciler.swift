@@ -95,6 +95,7 @@ public actor Reconciler {
         case let .success(value): outcome = value
         case let .failure(error):
             run.result = .failed
+            run.reason = .fetchFailed
             run.errors = ["cannot fetch \(source.displayURL) \(source.ref): \(error.message) [\(error.code.rawValue)]"]
             log.error("sync fetch failed", metadata: ["error": "\(error.message)"])
             return
@@ -138,6 +139,7 @@ public actor Reconciler {
         case let .success(value): snapshot = value
         case let .failure(error):
             run.result = .invalid
+            run.reason = .commitUnusable
             run.errors = ["commit \(commit.prefix(12)) cannot be used: \(error.message) [\(error.code.rawValue)]"]
             return nil
         }
@@ -145,6 +147,7 @@ public actor Reconciler {
         let evaluation = await Blocking.run { pipeline.evaluate(snapshot) }
         guard evaluation.isValid else {
             run.result = .invalid
+            run.reason = .invalidRepository
             let errors = evaluation.diagnostics.filter { $0.severity == .error }
             run.errors = errors.prefix(50).map { $0.description }
             if errors.count > 50 { run.errors.append("... and \(errors.count - 50) more errors") }
@@ -172,40 +175,48 @@ public actor Reconciler {
 
     private func planAndApply(_ good: Good, _ run: inout SyncRun, stop: ApplyStop, log: Logger) async {
         let invalid = run.result == .invalid
-        func fail(_ result: SyncRun.Result, _ errors: [String]) {
-            if !invalid { run.result = result }
+        func fail(_ result: SyncRun.Result, _ reason: SyncRun.Reason, _ errors: [String]) {
+            if !invalid {
+                run.result = result
+                run.reason = reason
+            }
             run.errors += errors
         }
         var start = clock.now
+        let live: LiveSnapshot
+        do {
+            live = try await target.read(for: good.evaluation)
+        } catch {
+            return fail(.failed, .readFailed, ["\(error)"])
+        }
+        run.stages[.read] = (clock.now - start).seconds
+        start = clock.now
         let plan: Plan
         do {
-            let live = try await target.read(for: good.evaluation)
-            run.stages[.read] = (clock.now - start).seconds
-            start = clock.now
             plan = try pipeline.plan(good.evaluation, live: live, maxDeletions: options.maxDeletions)
-            run.stages[.plan] = (clock.now - start).seconds
         } catch {
-            return fail(.failed, ["\(error)"])
+            return fail(.failed, .planFailed, ["\(error)"])
         }
+        run.stages[.plan] = (clock.now - start).seconds
         run.planCounts = plan.counts
         run.nodeGroupChanges = plan.nodeGroups?.count ?? 0
         run.releaseChanges = plan.releases?.count ?? 0
         if run.driftCheck { run.drift = run.plannedChanges }
-        guard plan.canApply else { return fail(.refused, plan.refusals.map { "apply refused: \($0)" }) }
-        guard plan.hasChanges else {
+        let applier = target.applier(for: good.evaluation, options: options.apply, charts: options.charts, logger: log)
+        switch await ApplyGate.decide(plan, confirmed: options.confirmedNamespaces, busy: { try await applier.busyNamespaces(in: plan) }) {
+        case let .refused(refusals):
+            return fail(.refused, SyncRun.Reason(refusals.first?.code ?? .unownedObject), refusals.map { "apply refused: \($0.message)" })
+        case .nothingToDo:
             if !invalid { run.result = .inSync }
             remember(good)
             return
-        }
-        let applier = target.applier(for: good.evaluation, options: options.apply, charts: options.charts, logger: log)
-        do {
-            let busy = try await applier.busyNamespaces(in: plan).filter { !options.confirmedNamespaces.contains($0.name) }
-            guard busy.isEmpty else {
-                return fail(.refused, busy.map { "apply refused: the plan deletes \($0.namespaceDeleted ? "namespace" : "volumes in namespace") \($0.description); "
-                    + "nothing was changed (confirm with --confirm-delete-namespace \($0.name))" })
-            }
-        } catch {
-            return fail(.failed, ["cannot check the namespaces the plan deletes for running work: \(error)"])
+        case let .needsConfirmation(busy):
+            // No one is there to confirm: refused until the namespace is confirmed in the agent's options.
+            return fail(.refused, .busyNamespace, ApplyDecision.refusals(busy).map { "apply refused: \($0.message)" })
+        case let .cannotCheck(message):
+            return fail(.failed, .busyCheckFailed, [message])
+        case .apply:
+            break
         }
         log.info("sync apply", metadata: ["plan.changes": "\(run.plannedChanges)", "sync.drift": "\(run.drift)"])
         start = clock.now
@@ -213,7 +224,7 @@ public actor Reconciler {
         do {
             report = try await applier.apply(plan, stop: stop)
         } catch {
-            return fail(.refused, ["apply refused: \(error)"])
+            return fail(.refused, SyncRun.Reason(error.reasons.first?.code ?? .staleLiveState), ["apply refused: \(error)"])
         }
         run.stages[.apply] = (clock.now - start).seconds
         run.report = report
@@ -221,9 +232,9 @@ public actor Reconciler {
             if !invalid { run.result = .applied }
             remember(good)
         } else if report.stopped && report.failedCount == 0 {
-            fail(.stopped, ["the apply stopped for a shutdown after \(report.appliedCount) of \(report.results.count) steps"])
+            fail(.stopped, .shutdown, ["the apply stopped for a shutdown after \(report.appliedCount) of \(report.results.count) steps"])
         } else {
-            fail(.failed, report.results.filter { $0.outcome == .failed }.map { "\($0.action) \($0.subject): \($0.error ?? "failed")" })
+            fail(.failed, .applyFailed, report.results.filter { $0.outcome == .failed }.map { "\($0.action) \($0.subject): \($0.error ?? "failed")" })
         }
     }
 

@@ -133,7 +133,7 @@ public final class SyncAgent: Service, Sendable {
     func publish(_ run: SyncRun) async {
         metrics.record(run)
         var metadata: Logger.Metadata = ["sync.run": "\(run.id)", "sync.trigger": "\(run.trigger.rawValue)",
-                                         "sync.result": "\(run.result.rawValue)", "sync.seconds": "\(run.seconds)"]
+                                         "sync.result": "\(run.result.rawValue)", "sync.reason": "\(run.reason.rawValue)", "sync.seconds": "\(run.seconds)"]
         if let commit = run.fetchedCommit { metadata["sync.commit"] = "\(commit.prefix(12))" }
         guard run.result != .noop else {
             logger.debug("sync run", metadata: metadata)

@@ -17,7 +17,9 @@ public final class SyncMetrics: Sendable {
 
     public init() {
         // Every result and stage is exported from the start, at zero, so alerts see them before they happen.
-        for result in SyncRun.Result.allCases { _ = runs(result) }
+        for result in SyncRun.Result.allCases {
+            for reason in SyncRun.Reason.possible(for: result) { _ = runs(result, reason) }
+        }
         for stage in SyncRun.Stage.allCases { _ = stageDuration(stage) }
         for result in SyncRun.Result.allCases { _ = runDuration(result) }
         _ = leader
@@ -28,9 +30,9 @@ public final class SyncMetrics: Sendable {
         MetricNameDescriptor(namespace: "fairway", subsystem: subsystem, metricName: name, unitName: unit, helpText: help)
     }
 
-    func runs(_ result: SyncRun.Result) -> Counter {
-        registry.makeCounter(descriptor: descriptor("runs", "total", "Sync iterations by result.", subsystem: "sync"),
-                             labels: [("result", result.rawValue)])
+    func runs(_ result: SyncRun.Result, _ reason: SyncRun.Reason) -> Counter {
+        registry.makeCounter(descriptor: descriptor("runs", "total", "Sync iterations by result and reason.", subsystem: "sync"),
+                             labels: [("result", result.rawValue), ("reason", reason.rawValue)])
     }
 
     func stageDuration(_ stage: SyncRun.Stage) -> DurationHistogram {
@@ -70,7 +72,7 @@ public final class SyncMetrics: Sendable {
 
     /// Takes in a finished run.
     public func record(_ run: SyncRun) {
-        runs(run.result).increment()
+        runs(run.result, run.reason).increment()
         for (stage, seconds) in run.stages { stageDuration(stage).record(.nanoseconds(Int64(seconds * 1e9))) }
         runDuration(run.result).record(.nanoseconds(Int64(run.seconds * 1e9)))
         if run.fetchedCommit != nil { lastFetch.set(to: run.startedAt.secondsSince1970) }

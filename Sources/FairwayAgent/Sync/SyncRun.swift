@@ -37,6 +37,50 @@ public struct SyncRun: Sendable {
         case stopped
     }
 
+    /// Why a run ended as it did, beyond its result: the label `reason` of
+    /// `fairway_sync_runs_total{result,reason}`, so alerts tell a deletion guard from an unreachable
+    /// API server. `none` for runs that did what they should.
+    public enum Reason: String, Sendable, CaseIterable {
+        case none
+        // invalid
+        /// The commit has parse, schema, fairness or other errors.
+        case invalidRepository = "invalid-repository"
+        /// The commit cannot be read: a refused signature, a corrupt object.
+        case commitUnusable = "commit-unusable"
+        // failed
+        case fetchFailed = "fetch-failed"
+        case readFailed = "read-failed"
+        case planFailed = "plan-failed"
+        /// The namespaces the plan deletes could not be checked for running work.
+        case busyCheckFailed = "busy-check-failed"
+        /// A step of the apply failed.
+        case applyFailed = "apply-failed"
+        // stopped
+        case shutdown
+        // refused: the refusal's code (`Refusal.Code`)
+        case unownedObject = "unowned-object"
+        case tooManyDeletions = "too-many-deletions"
+        case staleLiveState = "stale-live-state"
+        case noEKSAccess = "no-eks-access"
+        case noHelm = "no-helm"
+        case maskedValue = "masked-value"
+        case busyNamespace = "busy-namespace"
+
+        /// The reason a refusal gives a run.
+        public init(_ code: Refusal.Code) { self = Reason(rawValue: code.rawValue)! }
+
+        /// The reasons a run with `result` can have (every pair is exported from the start, at zero).
+        public static func possible(for result: Result) -> [Reason] {
+            switch result {
+            case .noop, .inSync, .applied: [.none]
+            case .invalid: [.invalidRepository, .commitUnusable]
+            case .failed: [.fetchFailed, .readFailed, .planFailed, .busyCheckFailed, .applyFailed]
+            case .stopped: [.shutdown]
+            case .refused: Refusal.Code.allCases.map(Reason.init)
+            }
+        }
+    }
+
     /// Stage timings, in seconds; the keys are metric labels.
     public enum Stage: String, Sendable, CaseIterable {
         case fetch, evaluate, read, plan, apply
@@ -45,6 +89,7 @@ public struct SyncRun: Sendable {
     public var id: String
     public var trigger: Trigger
     public var result: Result = .noop
+    public var reason: Reason = .none
     public var startedAt: WallTime
     public var seconds: Double = 0
     public var stages: [Stage: Double] = [:]

@@ -50,6 +50,7 @@ public struct SyncStatus: Sendable, Equatable {
     static func summary(_ run: SyncRun) -> JSONValue {
         var object: JSONObject = [
             ("id", .string(run.id)), ("trigger", .string(run.trigger.rawValue)), ("result", .string(run.result.rawValue)),
+            ("reason", .string(run.reason.rawValue)),
             ("startedAt", .string(run.startedAt.rfc3339)), ("seconds", .double(run.seconds)),
         ]
         if let commit = run.reconciledCommit { object["commit"] = .string(commit) }
