@@ -28,7 +28,7 @@ public enum AgentPermissions {
 
     /// What planning and applying need across the cluster (tenant namespaces are created by the
     /// agent itself, so their rights cannot come from RoleBindings made in advance):
-    /// - every kind Fairway renders (`ManagedKinds`) is read (get, list), written by server-side apply
+    /// - every kind Fairway renders (`KindFacts.rendered`) is read (get, list), written by server-side apply
     ///   (create for new objects, patch) and pruned (delete), and no other kind: no Secrets, no
     ///   Deployments, no Roles, ClusterRoles or ClusterRoleBindings;
     /// - pods are listed to find running notebooks before a namespace is deleted;
@@ -37,9 +37,9 @@ public enum AgentPermissions {
     ///   those roles' rights and has no `escalate`, so it cannot grant anything beyond them.
     public static let cluster: [Rule] = {
         var byGroup: [String: Set<String>] = [:]
-        for (apiVersion, kind) in ManagedKinds.all {
+        for (apiVersion, _, resource) in KindFacts.rendered {
             let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
-            byGroup[group, default: []].insert(plural(of: kind))
+            byGroup[group, default: []].insert(resource)
         }
         var rules = byGroup.keys.sorted().map { group in
             Rule(group: group, resources: Array(byGroup[group]!), verbs: ["get", "list", "create", "patch", "delete"])
@@ -60,16 +60,5 @@ public enum AgentPermissions {
     /// The `fairway-jupyterhub-spawner` ClusterRole the chart installs for the hub (`BoundRoles`).
     public static let notebookSpawner: [Rule] = BoundRoles.notebookSpawnerRules.map {
         Rule(group: $0.group, resources: $0.resources, verbs: $0.verbs)
-    }
-
-    /// The resource (plural) name of a kind Fairway renders.
-    static func plural(of kind: String) -> String {
-        switch kind {
-        case "NetworkPolicy": "networkpolicies"
-        case "PriorityClass": "priorityclasses"
-        case "WorkloadPriorityClass": "workloadpriorityclasses"
-        case "EC2NodeClass": "ec2nodeclasses"
-        default: kind.lowercased() + "s"
-        }
     }
 }

@@ -42,7 +42,7 @@ public final class ClusterTarget: LiveTarget {
 
     public func read(for evaluation: Evaluation) async throws(PipelineError) -> LiveSnapshot {
         guard let desired = evaluation.desired else { throw PipelineError("the repository has errors; the cluster is not read") }
-        let kinds = Set(ManagedKinds.all.map { GroupVersionKind(apiVersion: $0.apiVersion, kind: $0.kind) })
+        let kinds = Set(KindFacts.rendered.map { GroupVersionKind(apiVersion: $0.apiVersion, kind: $0.kind) })
             .union(desired.manifests.map { GroupVersionKind($0.key) })
         let keys = desired.manifests.map(\.key)
         let cluster = evaluation.platform.cluster?.spec

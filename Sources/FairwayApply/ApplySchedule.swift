@@ -107,11 +107,6 @@ public struct ApplyStage: Sendable {
 
 /// Turns a plan into stages.
 public enum ApplySchedule {
-    /// Kinds whose objects are workloads (applied last, waited on until ready).
-    public static let workloadKinds: Set<String> = [
-        "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "RayCluster", "RayService", "RayJob", "RayCronJob",
-    ]
-
     /// Every change of the plan as steps, grouped into stages in apply order.
     public static func stages(for plan: Plan) -> [ApplyStage] {
         var steps: [ApplyStep] = plan.changes.map { ApplyStep(work: .object($0), order: order(of: $0)) }
@@ -159,18 +154,15 @@ public enum ApplySchedule {
     /// The order of one object change: its phase by kind and scope; deletions in reverse kind order.
     static func order(of change: Change) -> ApplyOrder {
         let key = change.key
-        let rank = KindOrder.rank(of: key.kind)
+        let rank = KindFacts.rank(of: key.kind)
         let name = "\(key.namespace ?? "")/\(key.name)"
-        if change.action == .delete { return ApplyOrder(phase: .prune, rank: KindOrder.table.count - rank, name: name) }
+        if change.action == .delete { return ApplyOrder(phase: .prune, rank: KindFacts.table.count - rank, name: name) }
         let phase: ApplyOrder.Phase
-        if key.kind == "CustomResourceDefinition" || key.kind == "Namespace" {
-            phase = .definitions
-        } else if workloadKinds.contains(key.kind) {
-            phase = .workloads
-        } else if key.namespace == nil {
-            phase = .clusterPolicy
-        } else {
-            phase = .namespaced
+        switch KindFacts.role(of: key.kind) {
+        case .definition: phase = .definitions
+        case .workload: phase = .workloads
+        case .configuration where key.namespace == nil: phase = .clusterPolicy
+        case .configuration: phase = .namespaced
         }
         return ApplyOrder(phase: phase, rank: rank, name: name)
     }

@@ -13,7 +13,11 @@ extension ClusterApplier {
         case .create, .update:
             guard let desired = change.desired else { throw StepFailure("the plan holds no desired object for \(change.key)") }
             let kind = change.key.kind
-            let waits = Health.waitedKinds.contains(kind) && (kind == "CustomResourceDefinition" || options.waitForWorkloads)
+            let waits = switch KindFacts.wait(of: kind) {
+            case .never: false
+            case .always: true
+            case .unlessNoWait: options.waitForWorkloads
+            }
             // An adopted object takes over the fields its earlier managers hold, as --adopt asked.
             let applied = try await serverSideApply(Manifest(key: change.key, body: desired), returning: waits,
                                                     force: change.adopted)

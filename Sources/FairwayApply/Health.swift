@@ -17,8 +17,6 @@ public enum Health: Sendable, Equatable {
         }
     }
 
-    /// Kinds Fairway waits on after writing them. CRDs are always waited on (objects of their kinds need them).
-    public static let waitedKinds: Set<String> = ["CustomResourceDefinition", "Deployment", "RayCluster"]
 
     static func condition(_ object: JSONValue, _ type: String) -> JSONValue? {
         object["status"]?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }

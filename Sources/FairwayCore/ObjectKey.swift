@@ -1,6 +1,6 @@
 /// The identity of one Kubernetes object: API group, version, kind, namespace and name.
 ///
-/// Keys order by apply order first (see `KindOrder`), then namespace and name, so sorting a set of
+/// Keys order by apply order first (see `KindFacts`), then namespace and name, so sorting a set of
 /// keys gives the order Fairway creates them in.
 public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     /// The fields live in one immutable object, so copying a key (plans and dictionaries copy
@@ -11,7 +11,7 @@ public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
         let kind: String
         let namespace: String?
         let name: String
-        /// `KindOrder.rank(of: kind)`: sorting tens of thousands of keys compares it often.
+        /// `KindFacts.rank(of: kind)`: sorting tens of thousands of keys compares it often.
         let kindRank: Int
         /// The fields that tell keys apart in practice, hashed once; equality still compares all.
         let hash: Int
@@ -22,7 +22,7 @@ public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
             self.kind = kind
             self.namespace = namespace
             self.name = name
-            kindRank = KindOrder.rank(of: kind)
+            kindRank = KindFacts.rank(of: kind)
             var hasher = Hasher()
             hasher.combine(name)
             hasher.combine(namespace)

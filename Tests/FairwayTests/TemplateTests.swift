@@ -107,13 +107,13 @@ import FairwaySource
     }
 }
 
-/// The live reader searches a cluster for owned objects of `ManagedKinds.all` only: every kind the
+/// The live reader searches a cluster for owned objects of `KindFacts.rendered` only: every kind the
 /// template renders must be listed there, or pruning would miss its objects.
-struct ManagedKindsTests {
+struct RenderedKindsTests {
     @Test func everyRenderedKindIsManaged() throws {
         let evaluation = try Pipeline().evaluate(path: RepoPaths.template.path)
         let rendered = Set(try #require(evaluation.desired).manifests.map { "\($0.key.apiVersion) \($0.key.kind)" })
-        let managed = Set(ManagedKinds.all.map { "\($0.apiVersion) \($0.kind)" })
+        let managed = Set(KindFacts.rendered.map { "\($0.apiVersion) \($0.kind)" })
         #expect(rendered.subtracting(managed).isEmpty, "\(rendered.subtracting(managed))")
     }
 }
