@@ -51,7 +51,7 @@ extension ApplyCommand {
     /// A cluster: plan against what is live, confirm, apply in stages, report.
     func applyToCluster(_ source: SourceOptions, saved: SavedPlan?) async throws {
         do {
-            try await ClusterTargets.with(target) { cluster in try await applyToCluster(cluster, source, saved: saved) }
+            try await ClusterTarget.with(target.clusterAccess) { cluster in try await applyToCluster(cluster, source, saved: saved) }
         } catch let error as PipelineError {
             Terminal.printError("error: \(error)")
             throw ExitCode(1)

@@ -48,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             let snapshot = { () throws(PipelineError) in try source.snapshot() }
             if target.isCluster {
-                (targetName, pass) = try await ClusterTargets.with(target) { cluster in
+                (targetName, pass) = try await ClusterTarget.with(target.clusterAccess) { cluster in
                     (cluster.name, try await Pipeline().evaluateAndPlan(source: snapshot, target: cluster,
                                                                         maxDeletions: deletionGuard.maxDeletions, adopt: deletionGuard.adoptions))
                 }

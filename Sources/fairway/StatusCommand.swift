@@ -28,7 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let status: SyncStatus?
         do {
-            let (_, client) = try ClusterTargets.kubernetes(access)
+            let (_, client) = try ClusterTarget.kubernetesClient(access.clusterAccess)
             defer { Task { try? await client.shutdown() } }
             status = try await StatusStore(client: client, namespace: namespace, name: statusConfigmap).read()
         } catch {

@@ -109,7 +109,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try await ClusterTargets.with(target, logger: logger) { clusterTarget in
+            try await ClusterTarget.with(target.clusterAccess, logger: logger) { clusterTarget in
                 try await serve(clusterTarget, credentials: credentials, verifier: verifier, logger: logger)
             }
         } catch let error as PipelineError {
@@ -131,12 +131,8 @@ struct SyncCommand: AsyncParsableCommand {
         let reconciler = Reconciler(source: gitSource, target: clusterTarget, options: options, logger: logger)
         var elector: LeaderElector?
         if leaderElect {
-            var configuration = LeaderElector.Configuration(namespace: namespace, identity: identity)
-            configuration.name = leaseName
-            configuration.leaseDuration = Self.duration(leaseDuration) ?? .seconds(15)
-            // client-go's proportions: renew within two thirds of the lease, retry every tenth... at least every 2s.
-            configuration.renewDeadline = configuration.leaseDuration * 2 / 3
-            configuration.retryPeriod = min(.seconds(2), configuration.leaseDuration / 5)
+            let configuration = LeaderElector.Configuration(namespace: namespace, identity: identity, name: leaseName,
+                                                            leaseDuration: Self.duration(leaseDuration) ?? .seconds(15))
             elector = LeaderElector(client: clusterTarget.kubernetes, configuration: configuration, logger: logger)
         }
         let agent = SyncAgent(configuration: SyncAgent.Configuration(interval: Self.duration(interval), identity: identity),

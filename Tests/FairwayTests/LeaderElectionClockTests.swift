@@ -150,3 +150,14 @@ import Testing
         await b.value
     }
 }
+
+/// The agent's lease timings follow client-go's proportions of the lease duration.
+@Suite struct LeaseTimingTests {
+    @Test func renewWithinTwoThirdsAndRetryEveryFifthAtMostTwoSeconds() {
+        let standard = LeaderElector.Configuration(namespace: "n", identity: "a", name: "fairway-sync", leaseDuration: .seconds(15))
+        #expect(standard.renewDeadline == .seconds(10) && standard.retryPeriod == .seconds(2))
+        let short = LeaderElector.Configuration(namespace: "n", identity: "a", name: "l", leaseDuration: .seconds(3))
+        #expect(short.renewDeadline == .seconds(2) && short.retryPeriod == .milliseconds(600))
+        #expect(short.name == "l")
+    }
+}

@@ -22,6 +22,16 @@ public final class LeaderElector: Sendable {
             self.namespace = namespace
             self.identity = identity
         }
+
+        /// A configuration with `leaseDuration` and the other timings in client-go's proportions:
+        /// renew within two thirds of the lease, retry every fifth of it, at least every 2 s.
+        public init(namespace: String, identity: String, name: String, leaseDuration: Duration) {
+            self.init(namespace: namespace, identity: identity)
+            self.name = name
+            self.leaseDuration = leaseDuration
+            renewDeadline = leaseDuration * 2 / 3
+            retryPeriod = min(.seconds(2), leaseDuration / 5)
+        }
     }
 
     static let requestAnnotation = "fairway.dev/sync-requested"
