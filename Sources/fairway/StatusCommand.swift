@@ -43,7 +43,7 @@ struct StatusCommand: AsyncParsableCommand {
         case .json: print(JSONWriter.string(status.json, pretty: true), terminator: "")
         case .text: print(StatusView.text(status), terminator: "")
         }
-        if !status.errors.isEmpty || !["applied", "in-sync", nil].contains(status.result) { throw ExitCode(2) }
+        if status.needsAttention { throw ExitCode(2) }
     }
 }
 
@@ -55,13 +55,13 @@ enum StatusView {
         lines.append("Last fetched:   \(status.lastFetchedCommit.map { String($0.prefix(12)) } ?? "-") at \(status.lastFetchedAt ?? "-")")
         lines.append("Last applied:   \(status.lastAppliedCommit.map { String($0.prefix(12)) } ?? "-") at \(status.lastAppliedAt ?? "-")")
         if let run = status.lastRun {
-            var line = "Last run:       \(run["result"]?.stringValue ?? "?") (\(run["trigger"]?.stringValue ?? "?"), "
-                + "\(String(format: "%.1f", run["seconds"]?.doubleValue ?? 0)) s, started \(run["startedAt"]?.stringValue ?? "?"))"
-            if let plan = run["plan"] {
-                let counts = ["create", "update", "delete", "nodeGroups", "releases"].map { "\(plan[$0]?.intValue ?? 0) \($0)" }
-                line += "\n                plan: " + counts.joined(separator: ", ")
+            var line = "Last run:       \(run.result?.rawValue ?? "?") (\(run.trigger?.rawValue ?? "?"), "
+                + "\(String(format: "%.1f", run.seconds)) s, started \(run.startedAt))"
+            if let plan = run.plan {
+                line += "\n                plan: \(plan.create) create, \(plan.update) update, \(plan.delete) delete, "
+                    + "\(plan.nodeGroups) nodeGroups, \(plan.releases) releases"
             }
-            if let drift = run["drift"]?.intValue, drift > 0 { line += "\n                drift corrected: \(drift) changes" }
+            if run.drift > 0 { line += "\n                drift corrected: \(run.drift) changes" }
             lines.append(line)
         }
         if status.errors.isEmpty {
@@ -70,13 +70,11 @@ enum StatusView {
             lines.append("Errors:")
             lines += status.errors.map { "  \($0)" }
         }
-        let classes = status.fairness.arrayValue ?? []
-        if !classes.isEmpty {
+        if !status.fairness.isEmpty {
             lines.append("GPU fairness:")
-            for allocation in classes {
-                lines.append("  \(allocation["class"]?.stringValue ?? "?"): \(allocation["guaranteed"]?.intValue ?? 0) of "
-                    + "\(allocation["capacity"]?.intValue ?? 0) \(allocation["unit"]?.stringValue ?? "") guaranteed across "
-                    + "\(allocation["tenantCount"]?.intValue ?? 0) tenants")
+            for allocation in status.fairness {
+                lines.append("  \(allocation.gpuClass): \(allocation.guaranteed) of \(allocation.capacity) \(allocation.unit) guaranteed across "
+                    + "\(allocation.tenantCount) tenants")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -42,7 +42,8 @@ import Testing
             #expect(run.sourceNotes == ["main was force-pushed: aaaaaaaaaaaa is not in the history of bbbbbbbbbbbb"], "\(run.sourceNotes)")
             var status = SyncStatus(repository: "https://git.example/platform.git", ref: "main")
             _ = status.record(run)
-            #expect(status.lastRun?["sourceNotes"] == ["main was force-pushed: aaaaaaaaaaaa is not in the history of bbbbbbbbbbbb"])
+            #expect(status.lastRun?.sourceNotes == ["main was force-pushed: aaaaaaaaaaaa is not in the history of bbbbbbbbbbbb"])
+            #expect(status.json["lastRun"]?["sourceNotes"] == ["main was force-pushed: aaaaaaaaaaaa is not in the history of bbbbbbbbbbbb"])
         }
     }
 }

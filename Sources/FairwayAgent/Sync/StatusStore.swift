@@ -31,7 +31,7 @@ public final class StatusStore: Sendable {
     /// Writes the status (server-side apply as `fairway-agent`).
     public func write(_ status: SyncStatus) async throws {
         var data: JSONObject = [("status.json", .string(JSONWriter.string(status.json, pretty: true)))]
-        data["result"] = .string(status.result ?? "")
+        data["result"] = .string(status.result?.rawValue ?? "")
         data["lastFetchedCommit"] = .string(status.lastFetchedCommit ?? "")
         data["lastAppliedCommit"] = .string(status.lastAppliedCommit ?? "")
         data["lastAppliedAt"] = .string(status.lastAppliedAt ?? "")

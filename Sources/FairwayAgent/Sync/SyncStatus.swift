@@ -13,13 +13,15 @@ public struct SyncStatus: Sendable, Equatable {
     public var lastAppliedCommit: String?
     public var lastAppliedAt: String?
     /// The last run that did something (a no-op run is not recorded).
-    public var lastRun: JSONValue?
+    public var lastRun: RunSummary?
     /// The result of that run (`applied`, `invalid`, `failed`, ...).
-    public var result: String?
+    public var result: SyncRun.Result?
+    /// A result this agent does not know (written by another version), kept as read.
+    public private(set) var unknownResult: String?
     /// The errors that stand after that run, one line each.
     public var errors: [String] = []
     /// Per GPU class: capacity, unit, guaranteed total and each tenant's guarantee and target.
-    public var fairness: JSONValue = []
+    public var fairness: [ClassSummary] = []
 
     public init(repository: String = "", ref: String = "") {
         self.repository = repository
@@ -35,55 +37,23 @@ public struct SyncStatus: Sendable, Equatable {
             lastFetchedAt = run.startedAt.rfc3339
         }
         guard run.result != .noop else { return self != before }
-        result = run.result.rawValue
+        result = run.result
+        unknownResult = nil
         errors = run.errors
         if let commit = run.appliedCommit, commit != lastAppliedCommit || run.report != nil {
             lastAppliedCommit = commit
             lastAppliedAt = run.startedAt.adding(seconds: run.seconds).rfc3339
         }
         if let stale = run.fetchStale { errors.insert("fetch failed, using the last fetched commit: \(stale)", at: 0) }
-        lastRun = Self.summary(run)
-        if !run.fairness.isEmpty { fairness = Self.fairness(run.fairness) }
+        lastRun = RunSummary(run)
+        if !run.fairness.isEmpty { fairness = run.fairness.map(ClassSummary.init) }
         return true
     }
 
-    static func summary(_ run: SyncRun) -> JSONValue {
-        var object: JSONObject = [
-            ("id", .string(run.id)), ("trigger", .string(run.trigger.rawValue)), ("result", .string(run.result.rawValue)),
-            ("reason", .string(run.reason.rawValue)),
-            ("startedAt", .string(run.startedAt.rfc3339)), ("seconds", .double(run.seconds)),
-        ]
-        if let commit = run.reconciledCommit { object["commit"] = .string(commit) }
-        if !run.sourceNotes.isEmpty { object["sourceNotes"] = .array(run.sourceNotes.map(JSONValue.string)) }
-        object["driftCheck"] = .bool(run.driftCheck)
-        if let counts = run.planCounts {
-            object["plan"] = [
-                "create": .int(Int64(counts.create)), "update": .int(Int64(counts.update)), "delete": .int(Int64(counts.delete)),
-                "nodeGroups": .int(Int64(run.nodeGroupChanges)), "releases": .int(Int64(run.releaseChanges)),
-            ]
-        }
-        object["drift"] = .int(Int64(run.drift))
-        if let report = run.report {
-            object["apply"] = ["applied": .int(Int64(report.appliedCount)), "failed": .int(Int64(report.failedCount)),
-                               "skipped": .int(Int64(report.skippedCount)), "stopped": .bool(report.stopped)]
-        }
-        var stages = JSONObject()
-        for stage in SyncRun.Stage.allCases { if let seconds = run.stages[stage] { stages[stage.rawValue] = .double(seconds) } }
-        object["stages"] = .object(stages)
-        return .object(object)
-    }
-
-    static func fairness(_ classes: [ClassAllocation]) -> JSONValue {
-        .array(classes.map { allocation in
-            // A status object stays small: at most 100 tenants per class are listed.
-            let tenants = allocation.tenants.prefix(100).map { tenant -> JSONValue in
-                ["tenant": .string(tenant.tenant), "guaranteed": .int(Int64(tenant.guaranteed)), "target": .int(Int64(tenant.target))]
-            }
-            return [
-                "class": .string(allocation.gpuClass), "capacity": .int(Int64(allocation.capacity)), "unit": .string(allocation.unit),
-                "guaranteed": .int(Int64(allocation.guaranteed)), "tenantCount": .int(Int64(allocation.tenants.count)), "tenants": .array(tenants),
-            ]
-        })
+    /// True when someone should look: errors stand, or the last run neither applied nor found the
+    /// cluster in sync (`fairway status` exits 2).
+    public var needsAttention: Bool {
+        !errors.isEmpty || unknownResult != nil || !(result.map { [.applied, .inSync].contains($0) } ?? true)
     }
 
     public var json: JSONValue {
@@ -94,10 +64,10 @@ public struct SyncStatus: Sendable, Equatable {
         put("lastFetchedAt", lastFetchedAt)
         put("lastAppliedCommit", lastAppliedCommit)
         put("lastAppliedAt", lastAppliedAt)
-        put("result", result)
+        put("result", result?.rawValue ?? unknownResult)
         object["errors"] = .array(errors.map { .string($0) })
-        if let lastRun { object["lastRun"] = lastRun }
-        object["fairness"] = fairness
+        if let lastRun { object["lastRun"] = lastRun.json }
+        object["fairness"] = .array(fairness.map(\.json))
         return .object(object)
     }
 
@@ -109,9 +79,10 @@ public struct SyncStatus: Sendable, Equatable {
         lastFetchedAt = json["lastFetchedAt"]?.stringValue
         lastAppliedCommit = json["lastAppliedCommit"]?.stringValue
         lastAppliedAt = json["lastAppliedAt"]?.stringValue
-        result = json["result"]?.stringValue
+        result = json["result"]?.stringValue.flatMap(SyncRun.Result.init(rawValue:))
+        if result == nil, let text = json["result"]?.stringValue { unknownResult = text }
         errors = (json["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
-        lastRun = json["lastRun"]
-        fairness = json["fairness"] ?? []
+        lastRun = json["lastRun"].map(RunSummary.init(json:))
+        fairness = (json["fairness"]?.arrayValue ?? []).map(ClassSummary.init(json:))
     }
 }
