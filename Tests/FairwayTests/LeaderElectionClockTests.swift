@@ -60,6 +60,20 @@ import Testing
             }
         }
 
+        /// Starts a, lets it take the Lease, then starts b.
+        func startBoth() async -> (Task<Void, Never>, Task<Void, Never>) {
+            let first = start(a)
+            await settle()
+            let second = start(b)
+            await settle()
+            return (first, second)
+        }
+
+        static func end(_ tasks: Task<Void, Never>...) async {
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+        }
+
         func leadership(of replica: String) -> [(Bool, Duration)] {
             changes.withLock { $0.filter { $0.0 == replica }.map { ($0.1, $0.2) } }
         }
@@ -67,10 +81,7 @@ import Testing
 
     @Test func theFirstReplicaLeadsAndTheOtherWaitsWhileItRenews() async {
         let replicas = Replicas()
-        let a = replicas.start(replicas.a)
-        await replicas.settle()
-        let b = replicas.start(replicas.b)
-        await replicas.settle()
+        let (a, b) = await replicas.startBoth()
         #expect(replicas.a.isLeader && !replicas.b.isLeader)
         await replicas.advance(seconds: 60)
         #expect(replicas.a.isLeader && !replicas.b.isLeader)
@@ -78,10 +89,7 @@ import Testing
         // a renewed every retry period (2 s): its first write and 30 renewals; b never wrote.
         #expect(replicas.store.writes.filter { $0.writer == "a" }.count == 31, "\(replicas.store.writes.count)")
         #expect(!replicas.store.writes.contains { $0.writer == "b" })
-        a.cancel()
-        b.cancel()
-        await a.value
-        await b.value
+        await Replicas.end(a, b)
     }
 
     /// The leader is cut off from the API server: it stops leading once it could not renew within
@@ -89,10 +97,7 @@ import Testing
     /// older than the lease duration (15 s): there is never a moment with two leaders.
     @Test func aLeaderThatCannotRenewStopsBeforeAnotherStarts() async {
         let replicas = Replicas()
-        let a = replicas.start(replicas.a)
-        await replicas.settle()
-        let b = replicas.start(replicas.b)
-        await replicas.settle()
+        let (a, b) = await replicas.startBoth()
         await replicas.advance(seconds: 5)
         let lastRenewal = Duration.seconds(4)
         replicas.store.cut("a")
@@ -118,20 +123,14 @@ import Testing
         // a wrote nothing once cut off; b's first write names b.
         #expect(replicas.store.writes.last?.holder == "b")
         #expect(replicas.store.writes.filter { $0.writer == "b" }.first?.holder == "b")
-        a.cancel()
-        b.cancel()
-        await a.value
-        await b.value
+        await Replicas.end(a, b)
     }
 
     /// A leader that shuts down releases the Lease: the standby takes it at its next retry, without
     /// waiting out the lease duration.
     @Test func aReleasedLeaseIsTakenAtTheNextRetry() async {
         let replicas = Replicas()
-        let a = replicas.start(replicas.a)
-        await replicas.settle()
-        let b = replicas.start(replicas.b)
-        await replicas.settle()
+        let (a, b) = await replicas.startBoth()
         await replicas.advance(seconds: 3)
         replicas.a.stop()
         a.cancel()
@@ -146,8 +145,7 @@ import Testing
         }
         #expect(replicas.b.isLeader)
         if let started = replicas.leadership(of: "b").first?.1 { #expect(started - released <= .seconds(2)) }
-        b.cancel()
-        await b.value
+        await Replicas.end(b)
     }
 }
 

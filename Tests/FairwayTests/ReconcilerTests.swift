@@ -305,5 +305,7 @@ import Testing
             }
         }
         #expect(Set(seen.keys).union([.none]) == Set(SyncRun.Reason.allCases))
+        #expect(Set(SyncRun.Reason.allCases).count == SyncRun.Reason.allCases.count)
+        #expect(SyncRun.Reason(rawValue: "too-many-deletions") == .tooManyDeletions && SyncRun.Reason(rawValue: "bogus") == nil)
     }
 }

@@ -39,35 +39,35 @@ public struct SyncRun: Sendable {
 
     /// Why a run ended as it did, beyond its result: the label `reason` of
     /// `fairway_sync_runs_total{result,reason}`, so alerts tell a deletion guard from an unreachable
-    /// API server. `none` for runs that did what they should.
-    public enum Reason: String, Sendable, CaseIterable {
-        case none
-        // invalid
-        /// The commit has parse, schema, fairness or other errors.
-        case invalidRepository = "invalid-repository"
-        /// The commit cannot be read: a refused signature, a corrupt object.
-        case commitUnusable = "commit-unusable"
-        // failed
-        case fetchFailed = "fetch-failed"
-        case readFailed = "read-failed"
-        case planFailed = "plan-failed"
-        /// The namespaces the plan deletes could not be checked for running work.
-        case busyCheckFailed = "busy-check-failed"
-        /// A step of the apply failed.
-        case applyFailed = "apply-failed"
-        // stopped
-        case shutdown
-        // refused: the refusal's code (`Refusal.Code`)
-        case unownedObject = "unowned-object"
-        case tooManyDeletions = "too-many-deletions"
-        case staleLiveState = "stale-live-state"
-        case noEKSAccess = "no-eks-access"
-        case noHelm = "no-helm"
-        case maskedValue = "masked-value"
-        case busyNamespace = "busy-namespace"
-
+    /// API server. `none` for runs that did what they should; a refused run's reason is its
+    /// refusal's code.
+    public struct Reason: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+        public init?(rawValue: String) {
+            guard Self.allCases.contains(where: { $0.rawValue == rawValue }) else { return nil }
+            self.rawValue = rawValue
+        }
+        private init(_ rawValue: String) { self.rawValue = rawValue }
         /// The reason a refusal gives a run.
-        public init(_ code: Refusal.Code) { self = Reason(rawValue: code.rawValue)! }
+        public init(_ code: Refusal.Code) { rawValue = code.rawValue }
+
+        public var description: String { rawValue }
+
+        public static let none = Reason("none")
+        /// invalid: the commit has parse, schema, fairness or other errors.
+        public static let invalidRepository = Reason("invalid-repository")
+        /// invalid: the commit cannot be read (a refused signature, a corrupt object).
+        public static let commitUnusable = Reason("commit-unusable")
+        public static let fetchFailed = Reason("fetch-failed")
+        public static let readFailed = Reason("read-failed")
+        public static let planFailed = Reason("plan-failed")
+        /// failed: the namespaces the plan deletes could not be checked for running work.
+        public static let busyCheckFailed = Reason("busy-check-failed")
+        /// failed: a step of the apply failed.
+        public static let applyFailed = Reason("apply-failed")
+        public static let shutdown = Reason("shutdown")
+        public static let busyNamespace = Reason(.busyNamespace)
+        public static let tooManyDeletions = Reason(.tooManyDeletions)
 
         /// The reasons a run with `result` can have (every pair is exported from the start, at zero).
         public static func possible(for result: Result) -> [Reason] {
@@ -79,6 +79,9 @@ public struct SyncRun: Sendable {
             case .refused: Refusal.Code.allCases.map(Reason.init)
             }
         }
+
+        /// Every reason, each once.
+        public static let allCases: [Reason] = [.none] + Result.allCases.flatMap(possible).filter { $0 != .none }
     }
 
     /// Stage timings, in seconds; the keys are metric labels.
