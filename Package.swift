@@ -106,7 +106,7 @@ let package = Package(
         ),
         .target(
             name: "FairwayDiff",
-            dependencies: ["FairwayCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["FairwayCore", "FairwayFairness", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

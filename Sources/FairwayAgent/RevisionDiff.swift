@@ -29,3 +29,22 @@ extension Differ {
         return plan
     }
 }
+
+extension Pipeline {
+    /// What a change from `base` to `head` does (the pull-request preview): the plan from the base
+    /// revision's rendering to the head's, with the head's `spec.reconcile.prune` (pruning off shows
+    /// what is left behind instead of deletions the agent would not make), and how each tenant's
+    /// GPU guarantee, fair point and predicted band move. Nil when the head does not validate. A base
+    /// that does not validate (`fromName` names it) makes every object new, with a warning.
+    public func diff(from base: Evaluation, to head: Evaluation, fromName: String) -> DesiredStateDiff? {
+        guard let desired = head.desired else { return nil }
+        var diagnostics = head.diagnostics
+        if base.desired == nil {
+            diagnostics.append(.warning("base-invalid", "the --from revision \(fromName) does not validate; every object of --to is shown as new",
+                                        at: nil))
+        }
+        let plan = Differ.between(base: base.desired, head: desired, prune: head.platform.cluster?.spec.reconcile?.prune ?? true)
+        return DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
+                                gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes), diagnostics: diagnostics)
+    }
+}

@@ -57,7 +57,7 @@ struct DiffCommand: ParsableCommand {
             if output == .markdown { print(DiagnosticsView.unreadableMarkdown(title: DiffView.title, error: "\(error)"), terminator: "") }
             throw ExitCode(1)
         }
-        guard let desired = head.desired else {
+        guard let diff = pipeline.diff(from: base, to: head, fromName: from) else {
             switch output {
             case .github: print(GitHubAnnotations.render(head.diagnostics), terminator: "")
             case .markdown:
@@ -67,24 +67,12 @@ struct DiffCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
-        var diagnostics = head.diagnostics
-        if base.desired == nil {
-            diagnostics.append(.warning("base-invalid", "the --from revision \(from) does not validate; every object of --to is shown as new",
-                                        at: nil))
-        }
-        // With the head's spec.reconcile.prune: pruning turned off shows what is left behind instead of
-        // deletions the agent would not make.
-        let plan = Differ.between(base: base.desired, head: desired,
-                                  prune: head.platform.cluster?.spec.reconcile?.prune ?? true)
-        let diff = DesiredStateDiff(from: base.snapshot.revision, to: head.snapshot.revision, plan: plan,
-                                    gpuChanges: GPUChange.between(base.fairness.classes, head.fairness.classes),
-                                    diagnostics: diagnostics)
         switch output {
         case .text: print(DiffView.text(diff, style: Style(colored: Terminal.colored)), terminator: "")
         case .json: print(JSONWriter.string(DiffView.json(diff), pretty: true), terminator: "")
         case .markdown: print(DiffView.markdown(diff), terminator: "")
         case .github: print(DiffView.github(diff), terminator: "")
         }
-        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+        if detailedExitcode && diff.plan.hasChanges { throw ExitCode(2) }
     }
 }
