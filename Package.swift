@@ -4,7 +4,8 @@ import PackageDescription
 /// Fairway's modules follow the pipeline in one direction:
 /// Source -> Model -> Fairness -> Render -> Diff -> Apply, with Live feeding Diff and serving Apply.
 /// FairwayCore is the shared vocabulary (JSON tree, object keys, kind order, diagnostics);
-/// only FairwayAgent and the `fairway` executable join stages together.
+/// only FairwayPipeline (the one pass), FairwayAgent (the sync daemon) and the `fairway` executable
+/// join stages together.
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
 ]
@@ -119,11 +120,22 @@ let package = Package(
             dependencies: ["FairwayCore", "FairwayYAML", "FairwayFairness", "FairwayDiff", "FairwayApply"],
             swiftSettings: swiftSettings
         ),
+        // The one pass every command runs: evaluate, read a target, plan, decide, apply; cluster targets.
+        .target(
+            name: "FairwayPipeline",
+            dependencies: [
+                "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
+                "FairwayLive", "FairwayDiff", "FairwayApply",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The in-cluster sync daemon: reconciler, Lease election, status, metrics, webhook server.
         .target(
             name: "FairwayAgent",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
-                "FairwayLive", "FairwayDiff", "FairwayApply", "CFairwaySys",
+                "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayPipeline", "CFairwaySys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -135,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "fairway",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "FairwayModel", "FairwayAgent", "FairwayViews", "FairwayLive",
+                "FairwayCore", "FairwayYAML", "FairwayModel", "FairwayPipeline", "FairwayAgent", "FairwayViews", "FairwayLive",
                 "FairwayDiff", "FairwayApply", "FairwaySource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "fairway-bench",
             dependencies: [
-                "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayRender", "FairwayAgent",
+                "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayRender", "FairwayPipeline",
                 "FairwayDiff", "FairwayLive", "FairwayViews",
             ],
             swiftSettings: swiftSettings
@@ -179,7 +191,7 @@ let package = Package(
             name: "FairwayTests",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayAdmission",
-                "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayAgent",
+                "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayPipeline", "FairwayAgent",
             ],
             exclude: ["Golden", "Corpus"],
             swiftSettings: swiftSettings
@@ -202,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayAgent",
+                "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayPipeline", "FairwayAgent",
                 "FairwayRender", "FairwayViews", "FairwayTestCluster", "FairwayTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -210,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TestClusterTests",
-            dependencies: ["FairwayCore", "FairwayYAML", "FairwayAgent", "FairwayTestCluster", "FairwayTestSupport"],
+            dependencies: ["FairwayCore", "FairwayYAML", "FairwayPipeline", "FairwayAgent", "FairwayTestCluster", "FairwayTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayPipeline
 
 /// The Kubernetes API access the sync agent uses, and no more: the agent's chart grants exactly
 /// these rules (a test renders the chart and compares, and the agent's end-to-end tests run under

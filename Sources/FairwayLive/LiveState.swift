@@ -3,7 +3,7 @@ import FairwayCore
 /// FairwayLive owns what is really there: reading live objects for Diff and changing them for Apply.
 /// The embedded local state (a directory, one file per object) implements these protocols; the
 /// Kubernetes (`KubernetesClient`), EKS (`EKSClient`) and Helm (`HelmClient`) clients are asynchronous
-/// and are joined into a plan target by FairwayAgent's `ClusterTarget`.
+/// and are joined into a plan target by FairwayPipeline's `ClusterTarget`.
 
 /// Reads live objects.
 public protocol LiveStateReader: Sendable {

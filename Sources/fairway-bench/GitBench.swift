@@ -1,5 +1,5 @@
-import FairwayAgent
 import FairwayModel
+import FairwayPipeline
 import FairwaySource
 import Foundation
 

@@ -1,5 +1,5 @@
+import FairwayPipeline
 import Foundation
-import FairwayAgent
 import FairwayCore
 import FairwayDiff
 import FairwayFairness

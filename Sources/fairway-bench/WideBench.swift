@@ -6,8 +6,8 @@
 //
 // Prints one line: shape, N, file bytes, best seconds of 3 for read + parse + validate + fairness
 // (Pipeline.evaluate without rendering), peak RSS in MB, and the number of errors.
+import FairwayPipeline
 import Foundation
-import FairwayAgent
 import FairwayCore
 import FairwaySource
 

@@ -1,4 +1,5 @@
 // fairway-bench: times the fairness stage on synthetic policies, for scripts/bench.
+import FairwayPipeline
 import Foundation
 //
 //   fairway-bench fairness TENANTS CLASSES [infeasible]
@@ -18,7 +19,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel

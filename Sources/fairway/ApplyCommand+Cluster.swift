@@ -4,6 +4,7 @@ import FairwayApply
 import FairwayCore
 import FairwayDiff
 import FairwayLive
+import FairwayPipeline
 import FairwayViews
 import Foundation
 import Logging

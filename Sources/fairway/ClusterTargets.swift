@@ -1,4 +1,5 @@
 import FairwayAgent
+import FairwayPipeline
 
 extension ClusterAccessOptions {
     /// The library's description of the access these flags give (no EKS or helm: `fairway status`).

@@ -2,6 +2,7 @@ import ArgumentParser
 import FairwayAgent
 import FairwayCore
 import FairwayDiff
+import FairwayPipeline
 import FairwayViews
 
 /// `fairway diff`: what a change to the platform repository does to the rendered desired state,

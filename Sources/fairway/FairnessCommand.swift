@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import FairwayViews
 
 /// `fairway fairness`: the GPU allocation per class, and every fairness problem.

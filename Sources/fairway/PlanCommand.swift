@@ -1,5 +1,6 @@
 import ArgumentParser
 #if canImport(Glibc)
+import FairwayPipeline
 import Glibc
 #endif
 import FairwayAgent

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import Foundation
 
 /// `fairway render`: write the desired state as YAML files, one per object.

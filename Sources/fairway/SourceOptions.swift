@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import FairwaySource
 
 /// Where the platform repository comes from: a directory (PATH), or a Git repository (`--repo URL

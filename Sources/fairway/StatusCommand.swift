@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import Foundation
 
 /// `fairway status`: what the sync agent last did, from its status ConfigMap.

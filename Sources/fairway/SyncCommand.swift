@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import FairwaySource
 import Foundation
 import Logging

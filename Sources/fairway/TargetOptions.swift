@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayLive
+import FairwayPipeline
 
 /// How a cluster's Kubernetes API is reached: a kubeconfig and context, or the in-cluster service
 /// account. Shared by every command that talks to a cluster.

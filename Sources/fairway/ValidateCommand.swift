@@ -1,6 +1,7 @@
 import ArgumentParser
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import FairwayViews
 
 /// `fairway validate`: check a platform repository and print every problem.

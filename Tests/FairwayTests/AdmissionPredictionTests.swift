@@ -2,6 +2,7 @@ import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel
+import FairwayPipeline
 import Testing
 
 /// The fairness prediction on copies of the template: what Kueue (v0.19.2, through

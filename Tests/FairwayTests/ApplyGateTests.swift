@@ -2,6 +2,7 @@ import FairwayAgent
 import FairwayApply
 import FairwayCore
 import FairwayDiff
+import FairwayPipeline
 import Testing
 
 /// The one gate between a plan and its apply, shared by `fairway apply` and the sync agent.

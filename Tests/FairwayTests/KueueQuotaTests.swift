@@ -2,6 +2,7 @@ import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel
+import FairwayPipeline
 import Testing
 
 /// The quota tree Fairway renders for Kueue, as the defects found against Kueue v0.19.2 require:

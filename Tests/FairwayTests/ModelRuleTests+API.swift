@@ -1,3 +1,4 @@
+import FairwayPipeline
 import Testing
 import FairwayAgent
 import FairwayCore

@@ -1,6 +1,7 @@
 import FairwayAgent
 import FairwayCore
 import FairwayDiff
+import FairwayPipeline
 import FairwaySource
 import Testing
 

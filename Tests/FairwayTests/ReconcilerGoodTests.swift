@@ -1,5 +1,6 @@
 @testable import FairwayAgent
 import FairwayModel
+import FairwayPipeline
 import Testing
 
 /// What the sync agent keeps of its last good commit between runs: neither the file contents nor

@@ -2,6 +2,7 @@ import FairwayAgent
 import FairwayApply
 import FairwayCore
 import FairwayDiff
+import FairwayPipeline
 import FairwaySource
 import Logging
 import Testing

@@ -3,6 +3,7 @@ import FairwayAgent
 import FairwayCore
 import FairwayFairness
 import FairwayModel
+import FairwayPipeline
 import Testing
 
 /// The prediction holds on the rendered objects themselves: the template's rendered ResourceFlavors,

@@ -1,3 +1,4 @@
+import FairwayPipeline
 import Foundation
 import Testing
 import FairwayAgent

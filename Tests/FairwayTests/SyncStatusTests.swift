@@ -3,6 +3,7 @@ import FairwayCore
 @testable import FairwayDiff
 @testable import FairwayFairness
 @testable import FairwayAgent
+import FairwayPipeline
 import Testing
 
 /// The status the agent publishes: built run by run; an invalid commit keeps the last applied

@@ -1,5 +1,6 @@
 import Crypto
 import FairwayAgent
+import FairwayPipeline
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import FairwayAgent
 import FairwayCore
+import FairwayPipeline
 import FairwayYAML
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 import FairwayAgent
 import FairwayCore
 import FairwayLive
+import FairwayPipeline
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 @testable import FairwayAgent
 import FairwayCore
 import FairwayLive
+import FairwayPipeline
 import FairwayTestCluster
 import Logging
 import Testing

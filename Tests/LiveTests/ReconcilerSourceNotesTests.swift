@@ -2,6 +2,7 @@ import FairwayAgent
 import FairwayApply
 import FairwayCore
 import FairwayModel
+import FairwayPipeline
 import FairwaySource
 import FairwayTestSupport
 import Foundation

@@ -1,3 +1,4 @@
+import FairwayPipeline
 import FairwayTestSupport
 import FairwayAgent
 import FairwayCore

@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayPipeline
 
 /// Leases in memory, as the API server keeps them: every write bumps `metadata.resourceVersion`, an
 /// update at a stale resourceVersion is a conflict (nil) and a create of an existing name too. Each

@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayModel
+import FairwayPipeline
 import FairwaySource
 
 /// A platform repository in memory: the in-memory twin of `GitSyncSource`. Commits are file sets

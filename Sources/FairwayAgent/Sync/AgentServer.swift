@@ -1,3 +1,4 @@
+import FairwayPipeline
 import Hummingbird
 import Logging
 import NIOCore

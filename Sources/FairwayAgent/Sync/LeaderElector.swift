@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayLive
+import FairwayPipeline
 import Logging
 
 /// Leader election with a `coordination.k8s.io/v1` Lease, as client-go does it: a replica takes the

@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayLive
+import FairwayPipeline
 
 /// Where the leader elector keeps its Lease: the optimistic-concurrency verbs it needs of the API.
 /// `KubernetesClient` is the real one; `MemoryLeaseStore` the in-memory twin for tests.

@@ -1,4 +1,5 @@
 import CFairwaySys
+import FairwayPipeline
 
 /// How the agent's process holds heap memory, so that its resident size between runs is what it
 /// keeps rather than what its last full run touched.

@@ -1,3 +1,4 @@
+import FairwayPipeline
 extension Reconciler.Good {
     /// What the agent keeps of a good commit between runs: the platform (its documents are shared
     /// with the parse cache), the fairness report and the diagnostics, without the file contents

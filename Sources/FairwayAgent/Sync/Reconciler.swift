@@ -2,6 +2,7 @@ import FairwayApply
 import FairwayCore
 import FairwayDiff
 import FairwayModel
+import FairwayPipeline
 import FairwaySource
 import Logging
 

@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayLive
+import FairwayPipeline
 
 /// The agent's status ConfigMap and its Events, in the agent's namespace. The ConfigMap holds the
 /// whole status as JSON (`status.json`) and the headline fields as their own keys, so `kubectl get

@@ -1,5 +1,6 @@
 import FairwayApply
 import FairwayCore
+import FairwayPipeline
 import Logging
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import FairwayApply
 import FairwayCore
 import FairwayFairness
+import FairwayPipeline
 import Prometheus
 
 /// The agent's Prometheus metrics, all under `fairway_`: sync runs by result, run and stage durations,

@@ -2,6 +2,7 @@ import FairwayApply
 import FairwayCore
 import FairwayDiff
 import FairwayFairness
+import FairwayPipeline
 
 /// What one sync iteration did: why it ran, which commit it fetched and reconciled, how long each
 /// stage took, what the plan held and what the apply did. A value: status, metrics, events and logs

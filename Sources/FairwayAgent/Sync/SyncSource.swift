@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayModel
+import FairwayPipeline
 import FairwaySource
 
 /// Where the sync agent reads the platform repository: a fetch that says which commit the followed

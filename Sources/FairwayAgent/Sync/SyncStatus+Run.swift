@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayFairness
+import FairwayPipeline
 
 extension SyncStatus {
     /// What the status keeps of the last run that did something, typed; its JSON is the status

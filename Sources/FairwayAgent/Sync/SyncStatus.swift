@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayFairness
+import FairwayPipeline
 
 /// Where the agent stands, as people read it from the status ConfigMap (`fairway status`): the
 /// commit last fetched and last applied, the last run's result and plan totals, the errors that

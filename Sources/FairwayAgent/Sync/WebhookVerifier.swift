@@ -1,5 +1,6 @@
 import Crypto
 import FairwayCore
+import FairwayPipeline
 
 /// Checks Git push webhooks: GitHub's `X-Hub-Signature-256` (HMAC-SHA256 of the body with the shared
 /// secret, compared in constant time) and GitLab's `X-Gitlab-Token` (the secret itself, compared in

@@ -7,7 +7,7 @@ import FairwayModel
 import FairwayRender
 import FairwaySource
 
-/// FairwayAgent joins the pipeline's stages: it reads a platform repository, validates it, checks
+/// FairwayPipeline joins the pipeline's stages: it reads a platform repository, validates it, checks
 /// fairness, renders the desired state and plans against live state. The CLI runs one pass of it;
 /// the sync agent runs it on a schedule. No stage calls another; only this module does.
 

@@ -162,5 +162,6 @@ public final class MemoryClusterTarget: SyncTarget {
 /// A write the in-memory cluster was told to refuse.
 public struct MemoryClusterError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
