@@ -19,7 +19,7 @@ let package = Package(
         // For the libFuzzer package in fuzz/: the YAML reader and the model, and the live clients
         // (the kubeconfig parser).
         .library(name: "FairwayParsing", targets: ["FairwayYAML", "FairwaySource", "FairwayModel"]),
-        .library(name: "FairwayLive", targets: ["FairwayLive"]),
+        .library(name: "FairwayKubernetes", targets: ["FairwayLive", "FairwayKubernetes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -91,18 +91,43 @@ let package = Package(
             dependencies: ["FairwayCore", "FairwayYAML", "FairwayModel", "FairwayFairness"],
             swiftSettings: swiftSettings
         ),
-        // Live state: the local state store (SQLite), and the Kubernetes, EKS (SigV4) and Helm clients.
+        // Live state: what a plan reads and an apply writes (LiveStateReader/Writer), file I/O, and the
+        // local state store (SQLite).
         .target(
             name: "FairwayLive",
+            dependencies: ["FairwayCore", "FairwayYAML", "CFairwaySys", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // The Kubernetes API client: kubeconfig and in-cluster access, discovery, reads, server-side apply.
+        .target(
+            name: "FairwayKubernetes",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "CFairwaySys", "CSQLite",
+                "FairwayCore", "FairwayYAML", "FairwayLive",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // AWS: the credential chain, SigV4, the EKS client and EKS tokens for kubeconfigs.
+        .target(
+            name: "FairwayAWS",
+            dependencies: [
+                "FairwayCore", "FairwayLive", "FairwayKubernetes",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The helm CLI as a client: releases read, installed, upgraded and uninstalled.
+        .target(
+            name: "FairwayHelm",
+            dependencies: ["FairwayCore", "FairwayYAML", "FairwayLive", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -112,7 +137,7 @@ let package = Package(
         ),
         .target(
             name: "FairwayApply",
-            dependencies: ["FairwayCore", "FairwayDiff", "FairwayLive", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FairwayCore", "FairwayDiff", "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -125,7 +150,7 @@ let package = Package(
             name: "FairwayPipeline",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
-                "FairwayLive", "FairwayDiff", "FairwayApply",
+                "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm", "FairwayDiff", "FairwayApply",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -135,7 +160,7 @@ let package = Package(
             name: "FairwayAgent",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayRender",
-                "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayPipeline", "CFairwaySys",
+                "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm", "FairwayDiff", "FairwayApply", "FairwayPipeline", "CFairwaySys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -147,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "fairway",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "FairwayModel", "FairwayPipeline", "FairwayAgent", "FairwayViews", "FairwayLive",
+                "FairwayCore", "FairwayYAML", "FairwayModel", "FairwayPipeline", "FairwayAgent", "FairwayViews", "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm",
                 "FairwayDiff", "FairwayApply", "FairwaySource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,7 +184,7 @@ let package = Package(
             name: "fairway-bench",
             dependencies: [
                 "FairwayCore", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayYAML", "FairwayRender", "FairwayPipeline",
-                "FairwayDiff", "FairwayLive", "FairwayViews",
+                "FairwayDiff", "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm", "FairwayViews",
             ],
             swiftSettings: swiftSettings
         ),
@@ -191,7 +216,7 @@ let package = Package(
             name: "FairwayTests",
             dependencies: [
                 "FairwayCore", "FairwayYAML", "FairwaySource", "FairwayModel", "FairwayFairness", "FairwayAdmission",
-                "FairwayRender", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayPipeline", "FairwayAgent",
+                "FairwayRender", "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm", "FairwayDiff", "FairwayApply", "FairwayViews", "FairwayPipeline", "FairwayAgent",
             ],
             exclude: ["Golden", "Corpus"],
             swiftSettings: swiftSettings
@@ -214,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayDiff", "FairwayApply", "FairwayPipeline", "FairwayAgent",
+                "FairwayCore", "FairwayYAML", "FairwayLive", "FairwayKubernetes", "FairwayAWS", "FairwayHelm", "FairwayDiff", "FairwayApply", "FairwayPipeline", "FairwayAgent",
                 "FairwayRender", "FairwayViews", "FairwayTestCluster", "FairwayTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

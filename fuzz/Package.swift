@@ -27,7 +27,7 @@ let package = Package(
         // The kubeconfig parser: any bytes give a Kubeconfig or a KubeconfigError.
         .executableTarget(
             name: "fuzz-kubeconfig",
-            dependencies: ["CLibFuzzer", .product(name: "FairwayLive", package: "fairway")],
+            dependencies: ["CLibFuzzer", .product(name: "FairwayKubernetes", package: "fairway")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayKubernetes
 import FairwayLive
 
 /// What the cluster applier needs of the Kubernetes API. `KubernetesObjects` is the real one; tests

@@ -1,5 +1,6 @@
 import FairwayCore
 import FairwayDiff
+import FairwayKubernetes
 import FairwayLive
 
 /// Object steps: server-side apply, then a wait for readiness where it is defined; or a delete.

@@ -1,4 +1,7 @@
+import FairwayAWS
 import FairwayCore
+import FairwayHelm
+import FairwayKubernetes
 import FairwayLive
 
 /// The Kubernetes API through `KubernetesClient`, writing as field manager `fairway`.

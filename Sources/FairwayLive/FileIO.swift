@@ -7,7 +7,7 @@ import Darwin
 /// Small POSIX file helpers: whole-file reads, atomic writes (temp file, fsync, rename, fsync of the
 /// directory), directory creation and listing.
 public enum FileIO {
-    static func errorText() -> String { String(cString: strerror(errno)) }
+    public static func errorText() -> String { String(cString: strerror(errno)) }
 
     /// This process's id, for temporary file names.
     static let processID = getpid()
@@ -72,7 +72,7 @@ public enum FileIO {
         return temp
     }
 
-    static func directory(of path: String) -> String {
+    public static func directory(of path: String) -> String {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         return directory.isEmpty ? "." : directory
     }

@@ -1,4 +1,7 @@
+import FairwayAWS
 import FairwayCore
+import FairwayHelm
+import FairwayKubernetes
 import FairwayLive
 import Foundation
 import Logging

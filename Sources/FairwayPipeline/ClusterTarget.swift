@@ -1,5 +1,8 @@
+import FairwayAWS
 import FairwayCore
 import FairwayDiff
+import FairwayHelm
+import FairwayKubernetes
 import FairwayLive
 import FairwayModel
 

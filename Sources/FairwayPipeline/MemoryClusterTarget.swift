@@ -1,6 +1,7 @@
 import FairwayApply
 import FairwayCore
 import FairwayDiff
+import FairwayKubernetes
 import FairwayLive
 import Logging
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FairwayAgent
+import FairwayKubernetes
 import FairwayLive
 import FairwayPipeline
 

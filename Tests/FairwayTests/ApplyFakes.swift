@@ -1,5 +1,6 @@
 import FairwayCore
 @testable import FairwayApply
+import FairwayKubernetes
 import FairwayLive
 
 /// A cluster in memory behind the applier's three backends, recording every call in order. Objects

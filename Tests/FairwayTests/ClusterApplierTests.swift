@@ -1,6 +1,7 @@
 import FairwayCore
 @testable import FairwayApply
 @testable import FairwayDiff
+@testable import FairwayKubernetes
 @testable import FairwayLive
 import Logging
 import Testing

@@ -1,3 +1,4 @@
+import FairwayAWS
 import FairwayCore
 import FairwayLive
 import Foundation

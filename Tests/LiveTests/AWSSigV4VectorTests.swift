@@ -1,3 +1,4 @@
+import FairwayAWS
 import FairwayLive
 import Foundation
 import Testing

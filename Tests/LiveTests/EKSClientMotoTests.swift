@@ -1,3 +1,4 @@
+import FairwayAWS
 import FairwayAgent
 import FairwayCore
 import FairwayLive

@@ -1,4 +1,6 @@
+import FairwayAWS
 import FairwayCore
+import FairwayKubernetes
 import FairwayLive
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayHelm
 import FairwayLive
 import FairwayTestCluster
 import FairwayTestSupport

@@ -1,4 +1,5 @@
 import FairwayCore
+@testable import FairwayHelm
 import Foundation
 import Testing
 @testable import FairwayLive

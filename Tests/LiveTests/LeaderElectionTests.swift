@@ -1,5 +1,6 @@
 @testable import FairwayAgent
 import FairwayCore
+import FairwayKubernetes
 import FairwayLive
 import FairwayPipeline
 import FairwayTestCluster

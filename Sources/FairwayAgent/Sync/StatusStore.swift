@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayKubernetes
 import FairwayLive
 import FairwayPipeline
 

@@ -1,4 +1,5 @@
 import CLibFuzzer
+import FairwayKubernetes
 import FairwayLive
 
 /// libFuzzer entry point: parse the input as a kubeconfig file. A KubeconfigError is expected; a

@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayLive
 
 /// Changing releases: install or upgrade one to its desired chart, version and values, and uninstall
 /// one. Apply calls these in dependency order; each waits for helm to finish (up to its timeout).

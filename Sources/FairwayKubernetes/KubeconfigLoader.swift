@@ -1,3 +1,4 @@
+import FairwayLive
 import Foundation
 
 /// Finds, reads, merges and resolves kubeconfig files the way kubectl does: explicit paths, else

@@ -1,3 +1,4 @@
+import FairwayKubernetes
 import Foundation
 
 /// Bearer tokens for an EKS cluster's Kubernetes API, made natively the way `aws eks get-token` and

@@ -1,3 +1,4 @@
+import FairwayLive
 import Foundation
 
 /// The shared AWS files: the credentials file (`[NAME]` sections) and the config file (`[default]`

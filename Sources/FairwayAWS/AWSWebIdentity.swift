@@ -1,3 +1,4 @@
+import FairwayLive
 import Foundation
 
 /// Web identity federation (IRSA on EKS, or any OIDC token): exchanges the token in a file for

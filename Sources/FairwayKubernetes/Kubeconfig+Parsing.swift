@@ -1,3 +1,4 @@
+import FairwayLive
 import FairwayYAML
 import Foundation
 

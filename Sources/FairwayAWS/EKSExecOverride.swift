@@ -1,3 +1,4 @@
+import FairwayKubernetes
 import Foundation
 
 extension EKSTokenProvider {

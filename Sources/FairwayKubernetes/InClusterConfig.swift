@@ -1,3 +1,4 @@
+import FairwayLive
 import Foundation
 
 /// The connection a pod has to its own cluster: the API server from `KUBERNETES_SERVICE_HOST` and
