@@ -152,6 +152,9 @@ public struct Plan: Sendable, Hashable {
         return blockers + [.tooManyDeletions(deletions, limit: limit)]
     }
 
+    /// Every change: objects, node groups and releases.
+    public var changeCount: Int { changes.count + (nodeGroups ?? []).count + (releases ?? []).count }
+
     /// Objects deleted, node groups deleted and releases uninstalled.
     public var deletions: Int {
         counts.delete + (nodeGroups ?? []).count(where: { $0.action == .delete })

@@ -69,10 +69,11 @@ public struct SavedPlan: Sendable, Equatable {
         return hash.finalize().hex
     }
 
-    /// Why `current` (computed now from the recorded source and the live state) is not the plan
-    /// that was saved; empty when it is.
-    public func staleness(of current: Plan) -> [String] {
+    /// Why `current` (computed now from the recorded source and the live state of the target named
+    /// `target`) is not the plan that was saved; empty when it is.
+    public func staleness(of current: Plan, target targetName: String? = nil) -> [String] {
         var reasons: [String] = []
+        if let targetName, target != targetName { reasons.append("the plan was made for \(target), not \(targetName)") }
         if current.revision != source.revision && source.repository != nil {
             reasons.append("the plan was made from \(source.revision), this run rendered \(current.revision)")
         }

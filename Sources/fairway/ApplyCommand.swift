@@ -132,9 +132,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Refuses a saved plan made for another target, or one the live state or repository moved away from.
     func check(_ saved: SavedPlan, against plan: Plan, targetName: String) throws {
-        var reasons: [String] = []
-        if saved.target != targetName { reasons.append("the plan was made for \(saved.target), not \(targetName)") }
-        reasons += saved.staleness(of: plan)
+        let reasons = saved.staleness(of: plan, target: targetName)
         guard reasons.isEmpty else {
             Terminal.printError("error: the saved plan is stale; nothing was changed. Plan again.")
             for reason in reasons.prefix(20) { Terminal.printError("  \(reason)") }
@@ -145,8 +143,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Asks on standard input; anything but `yes` (and end of input) cancels.
     func confirm(_ plan: Plan, target: String) throws {
-        let count = plan.counts.total + (plan.nodeGroups ?? []).count + (plan.releases ?? []).count
-        Terminal.printError("Apply \(count) change(s) to \(target)? Only 'yes' is accepted.")
+        Terminal.printError("Apply \(plan.changeCount) change(s) to \(target)? Only 'yes' is accepted.")
         Terminal.writeError("Enter a value: ")
         guard let answer = readLine(), answer.trimmingCharacters(in: .whitespaces) == "yes" else {
             Terminal.printError("Apply cancelled; nothing was changed.")

@@ -137,6 +137,8 @@ import Testing
         let saved = SavedPlan(source: .init(repository: nil, directory: "/repo", revision: "r"), target: "t", maxDeletions: nil,
                               plan: replacing, document: [:])
         #expect(saved.staleness(of: replacing).isEmpty)
+        #expect(saved.staleness(of: replacing, target: "t").isEmpty)
+        #expect(saved.staleness(of: replacing, target: "cluster prod") == ["the plan was made for t, not cluster prod"])
         #expect(saved.staleness(of: finishing) == ["changed since the plan: node group \(Self.newName):  -> 2"])
     }
 
