@@ -120,42 +120,29 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     private func serve(_ clusterTarget: ClusterTarget, credentials: GitCredentials, verifier: WebhookVerifier?, logger: Logger) async throws {
-        let identity = identity ?? ProcessInfo.processInfo.environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName
-        let gitSource = GitSyncSource(url: source.repo!, ref: source.ref, cache: GitCache(root: source.cache), credentials: credentials,
-                                      signatures: source.signaturePolicy, timeout: .seconds(source.fetchTimeout))
-        var options = Reconciler.Options()
-        options.driftInterval = Self.duration(driftInterval) ?? Self.duration(interval)
-        options.apply = cluster.applierOptions(forceConflicts: forceConflicts)
-        options.charts = cluster.charts
-        options.maxDeletions = deletionGuard.maxDeletions
-        options.confirmedNamespaces = Set(cluster.confirmDeleteNamespace)
-        let reconciler = Reconciler(source: gitSource, target: clusterTarget, options: options, logger: logger)
-        var elector: LeaderElector?
-        if leaderElect {
-            let configuration = LeaderElector.Configuration(namespace: namespace, identity: identity, name: leaseName,
-                                                            leaseDuration: Self.duration(leaseDuration) ?? .seconds(15))
-            elector = LeaderElector(client: clusterTarget.kubernetes, configuration: configuration, logger: logger)
-        }
-        let agent = SyncAgent(configuration: SyncAgent.Configuration(interval: Self.duration(interval), identity: identity),
-                              reconciler: reconciler, store: StatusStore(client: clusterTarget.kubernetes, namespace: namespace, name: statusConfigmap),
-                              metrics: SyncMetrics(), elector: elector, repository: gitSource.displayURL, ref: gitSource.ref, logger: logger)
+        var configuration = SyncDaemon.Configuration(
+            repository: source.repo!, ref: source.ref, cache: GitCache(root: source.cache), credentials: credentials,
+            signatures: source.signaturePolicy, fetchTimeout: .seconds(source.fetchTimeout),
+            identity: identity ?? ProcessInfo.processInfo.environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName)
+        configuration.reconciler.driftInterval = Self.duration(driftInterval) ?? Self.duration(interval)
+        configuration.reconciler.apply = cluster.applierOptions(forceConflicts: forceConflicts)
+        configuration.reconciler.charts = cluster.charts
+        configuration.reconciler.maxDeletions = deletionGuard.maxDeletions
+        configuration.reconciler.confirmedNamespaces = Set(cluster.confirmDeleteNamespace)
+        configuration.interval = Self.duration(interval)
+        configuration.namespace = namespace
+        configuration.statusConfigMap = statusConfigmap
+        configuration.lease = leaderElect ? (leaseName, Self.duration(leaseDuration) ?? .seconds(15)) : nil
         let address = Self.address(listen)!
-        let server = AgentServer.application(host: address.host, port: address.port, agent: agent, verifier: verifier, logger: logger,
-                                             onRunning: { port in logger.notice("listening", metadata: ["http.port": "\(port)"]) })
-        logger.notice("sync agent starting", metadata: ["sync.repository": "\(gitSource.displayURL)", "sync.ref": "\(gitSource.ref)",
-                                                        "sync.identity": "\(identity)", "sync.namespace": "\(namespace)"])
-        // Shut down in reverse order: the agent (its apply finishes the stage in progress), then the server;
-        // what runs past the shutdown timeout is cancelled, and the watchdog ends whatever still hangs.
-        let shutdown = Self.duration(shutdownTimeout) ?? .seconds(15)
-        var configuration = ServiceGroupConfiguration(
-            services: [.init(service: server), .init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)],
-            logger: logger)
-        configuration.maximumGracefulShutdownDuration = shutdown
-        let group = ServiceGroup(configuration: configuration)
-        let watchdog = ShutdownWatchdog(timeout: shutdown, logger: logger) {
-            Task { await group.triggerGracefulShutdown() }
+        (configuration.listenHost, configuration.listenPort) = (address.host, address.port)
+        configuration.webhook = verifier
+        configuration.shutdownTimeout = Self.duration(shutdownTimeout) ?? .seconds(15)
+        // The watchdog owns the process's signals: the first starts the graceful shutdown, and what
+        // still hangs after the timeout (plus its grace) ends the process.
+        var watchdog: ShutdownWatchdog?
+        try await SyncDaemon.run(configuration, target: clusterTarget, logger: logger) { shutdown in
+            watchdog = ShutdownWatchdog(timeout: configuration.shutdownTimeout, logger: logger, onFirstSignal: shutdown)
         }
-        try await group.run()
         withExtendedLifetime(watchdog) {}
     }
 }
