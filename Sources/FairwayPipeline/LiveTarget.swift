@@ -18,11 +18,16 @@ public protocol LiveTarget: Sendable {
 }
 
 extension Pipeline {
-    /// Evaluates the snapshot `source` gives while the target is read, then plans. The plan is nil
-    /// when the repository has errors (nothing is read from the target then).
-    public func evaluateAndPlan(source: () throws(PipelineError) -> SourceSnapshot, target: some LiveTarget,
+    /// Evaluates the snapshot `source` gives, then reads the target and plans. The plan is nil when
+    /// the repository has errors (nothing is read from the target then). Reading the source (a Git
+    /// fetch) and evaluating block, so they run on a thread of their own, off Swift's cooperative pool.
+    public func evaluateAndPlan(source: @escaping @Sendable () throws(PipelineError) -> SourceSnapshot, target: some LiveTarget,
                                 maxDeletions: Int? = nil, adopt: Set<String> = []) async throws(PipelineError) -> (evaluation: Evaluation, plan: Plan?) {
-        let evaluation = evaluate(try source())
+        let pipeline = self
+        let evaluated = await Blocking.run { () -> Result<Evaluation, PipelineError> in
+            do throws(PipelineError) { return .success(pipeline.evaluate(try source())) } catch { return .failure(error) }
+        }
+        let evaluation = try evaluated.get()
         guard evaluation.isValid else { return (evaluation, nil) }
         let live = try await target.read(for: evaluation)
         return (evaluation, try plan(evaluation, live: live, maxDeletions: maxDeletions, adopt: adopt))

@@ -1,6 +1,7 @@
 import ArgumentParser
 #if canImport(Glibc)
 import FairwayPipeline
+import FairwaySource
 import Glibc
 #endif
 import FairwayAgent
@@ -47,7 +48,8 @@ struct PlanCommand: AsyncParsableCommand {
         let pass: (evaluation: Evaluation, plan: Plan?)
         let targetName: String
         do {
-            let snapshot = { () throws(PipelineError) in try source.snapshot() }
+            let source = source
+            let snapshot: @Sendable () throws(PipelineError) -> SourceSnapshot = { () throws(PipelineError) in try source.snapshot() }
             if target.isCluster {
                 (targetName, pass) = try await ClusterTarget.with(target.clusterAccess) { cluster in
                     (cluster.name, try await Pipeline().evaluateAndPlan(source: snapshot, target: cluster,
