@@ -15,6 +15,30 @@ public enum Blocking {
         }
     }
 
+    /// `run`, except that a cancelled task gets `cancelled` at once instead of waiting: for work that
+    /// may block in a read with no way to interrupt it (a Git server that never answers). The thread
+    /// is left to end by its own deadline; its result is then dropped.
+    public static func run<T: Sendable>(orWhenCancelled cancelled: @escaping @Sendable () -> T,
+                                        _ body: @escaping @Sendable () -> T) async -> T {
+        let waiting = Locked<CheckedContinuation<T, Never>?>(nil)
+        @Sendable func finish(_ value: @autoclosure () -> T) {
+            guard let continuation = waiting.withLock({ state -> CheckedContinuation<T, Never>? in
+                defer { state = nil }
+                return state
+            }) else { return }
+            continuation.resume(returning: value())
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiting.withLock { $0 = continuation }
+                if Task.isCancelled { return finish(cancelled()) }
+                detach { let value = body(); finish(value) }
+            }
+        } onCancel: {
+            finish(cancelled())
+        }
+    }
+
     /// Starts `body` on a new thread and returns at once.
     public static func detach(_ body: @escaping @Sendable () -> Void) {
         let thread = Thread(block: body)

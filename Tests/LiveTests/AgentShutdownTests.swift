@@ -23,10 +23,10 @@ extension LiveEndToEnd {
         }
 
         static func agent(_ world: World, _ git: GitDaemon, helm: String, identity: String, kubeconfig: String? = nil,
-                          port: Int? = nil, _ extra: [String]) throws -> AgentProcess {
+                          port: Int? = nil, repo: String? = nil, _ extra: [String]) throws -> AgentProcess {
             var environment = world.environment
             environment["FAIRWAY_LOG_LEVEL"] = "info"
-            return try AgentProcess(["--repo", git.url, "--ref", "main", "--kubeconfig", kubeconfig ?? world.sandbox.kubeconfig,
+            return try AgentProcess(["--repo", repo ?? git.url, "--ref", "main", "--kubeconfig", kubeconfig ?? world.sandbox.kubeconfig,
                                      "--aws-endpoint-url", world.moto.url.description, "--helm", helm, "--interval", "1h",
                                      "--cache", world.sandbox.directory.appendingPathComponent("cache-\(identity)").path] + extra,
                                     identity: identity, environment: environment, directory: world.sandbox.directory, port: port)
@@ -113,6 +113,38 @@ extension LiveEndToEnd {
                 #expect(stopped.status == 0, "\(agent.logText.suffix(2000))")
                 #expect(agent.logText.contains("sync agent shutting down"), "\(agent.logText.suffix(2000))")
                 #expect(!Ports.isListening(agent.port))
+            }
+        }
+
+        /// A Git server that accepts the fetch and never answers: SIGTERM ends the agent within the
+        /// shutdown timeout with exit 0, the fetch abandoned, the Lease released and the port freed.
+        @Test(.enabled(if: Python.has("socket"), "needs python3 for the silent Git server"))
+        func sigtermDuringAFetchThatNeverAnswersEndsWithinTheShutdownTimeout() async throws {
+            try await Self.withShutdownWorld { world, git, helm, _ in
+                let silent = """
+                    import socket, sys, time
+                    server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    server.bind(('127.0.0.1', int(sys.argv[1]))); server.listen(16)
+                    held = []
+                    while True:
+                        connection, _ = server.accept(); held.append(connection)
+                    """
+                let ran: Void? = try await PythonServer.with(modules: ["socket"], purpose: "the silent Git server",
+                                                      arguments: { ["-c", silent, String($0)] }) { server in
+                    let agent = try Self.agent(world, git, helm: helm, identity: "agent-fetch",
+                                               repo: "http://127.0.0.1:\(server.port)/platform.git", ["--shutdown-timeout", "3s"])
+                    try await eventually("the agent leading while its fetch hangs", timeout: .seconds(60)) {
+                        (try? await Self.leaseHolder(world)) == "agent-fetch"
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                    let stopped = try #require(await agent.stop(SIGTERM, within: .seconds(60)), "\(agent.logText.suffix(3000))")
+                    print("shutdown: fetch never answers, exited \(stopped.after) after SIGTERM with status \(stopped.status) (shutdown timeout 3 s)")
+                    #expect(stopped.after < .seconds(10), "\(agent.logText.suffix(3000))")
+                    #expect(stopped.status == 0, "\(agent.logText.suffix(2000))")
+                    #expect(!Ports.isListening(agent.port))
+                    #expect(try await Self.leaseHolder(world) == "", "the Lease was not released\n\(agent.logText.suffix(2000))")
+                }
+                try #require(ran != nil, "python3 is missing")
             }
         }
     }

@@ -41,7 +41,11 @@ public struct GitSyncSource: SyncSource {
 
     public func fetch() async -> Result<GitFetchOutcome, GitError> {
         let (cache, url, ref, credentials, timeout) = (cache, url, ref, credentials, timeout)
-        return await Blocking.run { cache.fetch(url: url, ref: ref, credentials: credentials, timeout: timeout) }
+        // A shutdown does not wait for a server that never answers: the fetch is abandoned (its thread
+        // ends at the fetch timeout) and the run reports it cancelled.
+        return await Blocking.run(orWhenCancelled: { .failure(GitError(.cancelled, "the fetch was cancelled by a shutdown")) }) {
+            cache.fetch(url: url, ref: ref, credentials: credentials, timeout: timeout)
+        }
     }
 
     public func snapshot(commit: String, parseCache: ParseCache?) async -> Result<SourceSnapshot, GitError> {
