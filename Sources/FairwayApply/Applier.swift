@@ -79,9 +79,9 @@ public struct Applier: Sendable {
     private func recordTargets(_ plan: Plan, in state: any LiveTargetsReader & LiveTargetsWriter,
                                results: inout [AppliedChange]) -> String? {
         let steps: [AppliedChange] = (plan.nodeGroups ?? []).map {
-            AppliedChange(subject: .nodeGroup($0.name), action: $0.action.rawValue, outcome: .applied, stage: "node groups")
+            AppliedChange(subject: .nodeGroup($0.name), action: .init($0.action), outcome: .applied, stage: "node groups")
         } + (plan.releases ?? []).map {
-            AppliedChange(subject: .release($0.id), action: $0.action.rawValue, outcome: .applied, stage: "releases")
+            AppliedChange(subject: .release($0.id), action: .init($0.action), outcome: .applied, stage: "releases")
         }
         do {
             let next = RecordedTargets(json: try state.targets()).applying(plan)

@@ -30,6 +30,18 @@ public struct AppliedChange: Sendable, Hashable {
         }
     }
 
+    /// What a step does to its subject: an object's, a node group's or a release's action. The raw
+    /// values are metric labels (`fairway_applied_changes_total{action}`) and report fields.
+    public enum Action: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        case create, update, delete, replace, install, upgrade, uninstall
+
+        public init(_ action: Change.Action) { self = Action(rawValue: action.rawValue)! }
+        public init(_ action: NodeGroupPlan.Action) { self = Action(rawValue: action.rawValue)! }
+        public init(_ action: ReleasePlan.Action) { self = Action(rawValue: action.rawValue)! }
+
+        public var description: String { rawValue }
+    }
+
     /// A field another field manager owns, which the apply would have changed.
     public struct FieldConflict: Sendable, Hashable {
         public var manager: String
@@ -42,8 +54,7 @@ public struct AppliedChange: Sendable, Hashable {
     }
 
     public var subject: Subject
-    /// `create`, `update`, `delete`, `replace`, `install`, `upgrade` or `uninstall`.
-    public var action: String
+    public var action: Action
     public var outcome: Outcome
     public var error: String?
     /// Fields owned by other managers that stopped a server-side apply (re-run with force to take them).
@@ -56,7 +67,7 @@ public struct AppliedChange: Sendable, Hashable {
     /// Wall time of the step, waits included.
     public var seconds: Double?
 
-    public init(subject: Subject, action: String, outcome: Outcome, error: String? = nil, conflicts: [FieldConflict] = [],
+    public init(subject: Subject, action: Action, outcome: Outcome, error: String? = nil, conflicts: [FieldConflict] = [],
                 health: String? = nil, stage: String? = nil, seconds: Double? = nil) {
         self.subject = subject
         self.action = action
@@ -70,7 +81,7 @@ public struct AppliedChange: Sendable, Hashable {
 
     /// A change to the local state's objects.
     public init(action: Change.Action, key: ObjectKey, outcome: Outcome, error: String?) {
-        self.init(subject: .object(key), action: action.rawValue, outcome: outcome, error: error)
+        self.init(subject: .object(key), action: Action(action), outcome: outcome, error: error)
     }
 
     /// The object changed, for object steps.

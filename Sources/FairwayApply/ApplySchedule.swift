@@ -83,11 +83,11 @@ public struct ApplyStep: Sendable {
         }
     }
 
-    public var action: String {
+    public var action: AppliedChange.Action {
         switch work {
-        case let .object(change): change.action.rawValue
-        case let .nodeGroup(group): group.action.rawValue
-        case let .release(release): release.action.rawValue
+        case let .object(change): .init(change.action)
+        case let .nodeGroup(group): .init(group.action)
+        case let .release(release): .init(release.action)
         }
     }
 

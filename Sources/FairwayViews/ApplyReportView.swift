@@ -55,7 +55,7 @@ public enum ApplyReportView {
         case let .nodeGroup(name): o = [("nodeGroup", .string(name))]
         case let .release(id): o = [("release", .string(id))]
         }
-        o["action"] = .string(r.action)
+        o["action"] = .string(r.action.rawValue)
         o["outcome"] = .string(r.outcome.rawValue)
         o["error"] = r.error.map { .string($0) } ?? .null
         if !r.conflicts.isEmpty {

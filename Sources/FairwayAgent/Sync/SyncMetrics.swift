@@ -23,6 +23,7 @@ public final class SyncMetrics: Sendable {
         }
         for stage in SyncRun.Stage.allCases { _ = stageDuration(stage) }
         for result in SyncRun.Result.allCases { _ = runDuration(result) }
+        for action in AppliedChange.Action.allCases { _ = appliedChanges(action.rawValue) }
         _ = leader
         _ = invalidCommit
     }
@@ -88,7 +89,7 @@ public final class SyncMetrics: Sendable {
             plannedChanges("release").set(to: Double(run.releaseChanges))
         }
         if run.driftCheck { drift.set(to: Double(run.drift)) }
-        for change in run.report?.results ?? [] where change.outcome == .applied { appliedChanges(change.action).increment() }
+        for change in run.report?.results ?? [] where change.outcome == .applied { appliedChanges(change.action.rawValue).increment() }
         if let commit = run.appliedCommit {
             lastApplied.set(to: run.startedAt.adding(seconds: run.seconds).secondsSince1970)
             setAppliedCommit(commit)
