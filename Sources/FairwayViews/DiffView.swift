@@ -46,14 +46,17 @@ public enum DiffView {
     }
 
     public static func json(_ diff: DesiredStateDiff) -> JSONValue {
-        var plan = PlanView.json(diff.plan, gpu: []).objectValue ?? JSONObject()
-        plan["liveSerial"] = nil
-        plan["gpu"] = nil
-        plan["canApply"] = nil
-        plan["refusals"] = nil
-        plan["revision"] = nil
-        var o = JSONObject([("formatVersion", 1), ("from", .string(diff.from)), ("to", .string(diff.to))])
-        for member in plan.members where member.key != "formatVersion" { o[member.key] = member.value }
+        let plan = diff.plan
+        var o = JSONObject([
+            ("formatVersion", 1), ("from", .string(diff.from)), ("to", .string(diff.to)), ("hasChanges", .bool(plan.hasChanges)),
+            ("summary", PlanView.summaryJSON(plan)), ("tenants", PlanView.tenantsJSON(plan)),
+            ("orphaned", .array(plan.orphaned.map(PlanView.keyJSON))),
+            ("orphanedTargets", .array(plan.orphanedTargets.map(JSONValue.string))),
+            ("changes", .array(plan.changes.map(PlanView.changeJSON))),
+        ])
+        // Node groups and releases as in a plan; the GPU changes are the diff's own (guarantee, fair
+        // point and predicted band per tenant), not the plan's guarantee moves.
+        for (key, value) in PlanView.targetsJSON(plan) where key != "gpuChanges" { o[key] = value }
         o["gpuChanges"] = .array(diff.gpuChanges.map { c in
             [
                 "class": .string(c.gpuClass), "unit": .string(c.unit), "tenant": .string(c.tenant),

@@ -50,23 +50,14 @@ public enum PlanView {
 
     /// The document `fairway plan --output json` prints (format documented in docs/json-output.md).
     public static func json(_ plan: Plan, gpu: [ClassAllocation]) -> JSONValue {
-        let counts = plan.counts
         let document: JSONValue = [
             "formatVersion": 1,
             "revision": .string(plan.revision),
             "liveSerial": .int(Int64(plan.liveSerial)),
             "hasChanges": .bool(plan.hasChanges),
             "canApply": .bool(plan.canApply),
-            "summary": [
-                "create": .int(Int64(counts.create)), "update": .int(Int64(counts.update)),
-                "delete": .int(Int64(counts.delete)), "unchanged": .int(Int64(plan.unchanged)),
-            ],
-            "tenants": .array(plan.countsByTenant.map {
-                [
-                    "tenant": .string($0.tenant), "create": .int(Int64($0.counts.create)),
-                    "update": .int(Int64($0.counts.update)), "delete": .int(Int64($0.counts.delete)),
-                ]
-            }),
+            "summary": summaryJSON(plan),
+            "tenants": tenantsJSON(plan),
             "refusals": .array(plan.refusals.map { .string($0.message) }),
             "refusalCodes": .array(plan.refusals.map { .string($0.code.rawValue) }),
             "orphaned": .array(plan.orphaned.map(keyJSON)),
@@ -77,6 +68,25 @@ public enum PlanView {
         var object = document.objectValue ?? JSONObject()
         for (key, value) in targetsJSON(plan) { object[key] = value }
         return .object(object)
+    }
+
+    /// Object changes by action, and the objects left as they are.
+    static func summaryJSON(_ plan: Plan) -> JSONValue {
+        let counts = plan.counts
+        return [
+            "create": .int(Int64(counts.create)), "update": .int(Int64(counts.update)),
+            "delete": .int(Int64(counts.delete)), "unchanged": .int(Int64(plan.unchanged)),
+        ]
+    }
+
+    /// Object changes per tenant.
+    static func tenantsJSON(_ plan: Plan) -> JSONValue {
+        .array(plan.countsByTenant.map {
+            [
+                "tenant": .string($0.tenant), "create": .int(Int64($0.counts.create)),
+                "update": .int(Int64($0.counts.update)), "delete": .int(Int64($0.counts.delete)),
+            ]
+        })
     }
 
     static func keyJSON(_ key: ObjectKey) -> JSONValue {

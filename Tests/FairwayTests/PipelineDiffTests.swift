@@ -3,6 +3,7 @@ import FairwayCore
 import FairwayDiff
 import FairwayPipeline
 import FairwaySource
+import FairwayViews
 import Testing
 
 /// `Pipeline.diff(from:to:)`, the pull-request preview as the library computes it (the CLI only renders it).
@@ -38,5 +39,22 @@ import Testing
         #expect(diff.plan.counts.create == diff.plan.changes.count && diff.plan.counts.create > 10)
         #expect(diff.diagnostics.contains { $0.code == "base-invalid" && $0.message.contains("--from revision main") })
         #expect(Pipeline().diff(from: good, to: broken, fromName: "main") == nil)
+    }
+}
+
+/// The diff's JSON is rendered from the diff, member by member, not made by deleting keys from a
+/// plan's JSON: a member added to plans (as `refusalCodes` was) does not leak into it.
+@Suite struct DiffJSONTests {
+    @Test func theDiffHasExactlyItsOwnMembers() {
+        let base = PipelineDiffTests.evaluate(ReconcilerTests.Platform.files(), revision: "base")
+        let head = PipelineDiffTests.evaluate(ReconcilerTests.Platform.files(quotaCPU: "96"), revision: "head")
+        guard let diff = Pipeline().diff(from: base, to: head, fromName: "main") else {
+            Issue.record("a valid head has a diff")
+            return
+        }
+        let json = DiffView.json(diff)
+        #expect(json.objectValue?.keys == ["formatVersion", "from", "to", "hasChanges", "summary", "tenants", "orphaned", "orphanedTargets",
+                                           "changes", "nodeGroups", "releases", "gpuChanges", "diagnostics"])
+        #expect((json["summary"]?["update"]?.intValue ?? 0) >= 1)
     }
 }
