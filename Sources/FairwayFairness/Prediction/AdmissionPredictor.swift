@@ -17,46 +17,28 @@ enum AdmissionPredictor {
         }
         let byGuarantee = queues.queues.sorted { ($0.gpu.nominal.units, $0.tenant) > ($1.gpu.nominal.units, $1.tenant) }.map(\.tenant)
         let orders = ArrivalOrders.of(workloads, tenantsByGuarantee: byGuarantee, count: orderCount)
+        let nominal = Dictionary(queues.queues.map { ($0.tenant, $0.gpu.nominal.units) }, uniquingKeysWith: { first, _ in first })
+        let index = Dictionary(workloads.enumerated().map { ($1.workload.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // Orders replay independently, each on its own scheduler (in parallel when the class's
+        // replays are heavy); their outcomes are merged in order, so the first order that shows a
+        // finding names it, as a sequential replay would.
+        let outcomes = ParallelMap.map(orders, minimumCount: workloads.count * queues.queues.count >= 2_000 ? 2 : .max) { order in
+            replay(order, queues: queues, objects: objects, workloads: workloads, admissions: admissions, nominal: nominal, index: index)
+        }
         var settled = true
         var starving: [Int: (order: String, idle: Int64, held: Int)] = [:]
-        let nominal = Dictionary(queues.queues.map { ($0.tenant, $0.gpu.nominal.units) }, uniquingKeysWith: { first, _ in first })
         var inversions: [Int: (preemptor: Int, order: String)] = [:]
-        let index = Dictionary(workloads.enumerated().map { ($1.workload.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for order in orders {
-            guard let scheduler = try? Scheduler(flavors: objects.flavors, cohorts: objects.cohorts,
-                                                 clusterQueues: objects.clusterQueues, config: SchedulerConfig()) else { continue }
-            var creation: Int64 = 0
-            for i in order.indices {
-                var workload = workloads[i].workload
-                workload.creation = creation
-                creation += 1
-                try? scheduler.submit(workload)
-                if !order.burst { settled = scheduler.runUntilSteady().settled && settled }
+        for (order, outcome) in zip(orders, outcomes) {
+            guard let outcome else { continue }
+            settled = settled && outcome.settled
+            for (tenant, held) in outcome.holding {
+                guard let band = bands[tenant] else { continue }
+                bands[tenant] = PredictedBand(min: Swift.min(band.min, held), max: Swift.max(band.max, held))
             }
-            if order.burst { settled = scheduler.runUntilSteady().settled && settled }
-            var used: Int64 = 0
-            var holding: [String: Int] = [:]
-            for queue in queues.queues {
-                let held = Int(clamping: scheduler.usage(of: queue.name, resource: queues.resource))
-                used += Int64(held)
-                holding[queue.tenant] = held
-                let band = bands[queue.tenant]!
-                bands[queue.tenant] = PredictedBand(min: Swift.min(band.min, held), max: Swift.max(band.max, held))
+            for found in outcome.starving where starving[found.workload] == nil {
+                starving[found.workload] = (order.name, found.idle, found.held)
             }
-            let idle = queues.capacity - used
-            for (i, workload) in workloads.enumerated() where admissions[i].admission != .never && starving[i] == nil {
-                let held = holding[workload.tenant] ?? 0
-                let borrowedByOthers = queues.queues.reduce(Int64(0)) { sum, queue in
-                    queue.tenant == workload.tenant ? sum : sum + max(0, Int64(holding[queue.tenant] ?? 0) - queue.gpu.nominal.units)
-                }
-                if !scheduler.isAdmitted(workload.workload.name), idle > 0, Int64(workload.units) <= idle + borrowedByOthers,
-                   Int64(held) < nominal[workload.tenant] ?? 0 {
-                    starving[i] = (order.name, idle, held)
-                }
-            }
-            for eviction in scheduler.evictions {
-                guard let victim = index[eviction.workload], let preemptor = index[eviction.preemptor], inversions[victim] == nil,
-                      workloads[victim].priority > workloads[preemptor].priority else { continue }
+            for (victim, preemptor) in outcome.inversions where inversions[victim] == nil {
                 inversions[victim] = (preemptor, order.name)
             }
         }
@@ -69,6 +51,60 @@ enum AdmissionPredictor {
         }
         return ClassPrediction(bands: bands, workloads: admissions, orders: orders.map(\.name), settled: settled,
                                diagnostics: diagnostics)
+    }
+
+    /// What one arrival order's replay ended with: each tenant's holding, the workloads left pending
+    /// with room idle while their tenant holds less than its guarantee, and the preemptions of
+    /// higher-priority work by lower (by workload index); nil when the scheduler could not be built.
+    struct OrderOutcome: Sendable {
+        var settled: Bool
+        var holding: [(tenant: String, held: Int)]
+        var starving: [(workload: Int, idle: Int64, held: Int)]
+        var inversions: [(victim: Int, preemptor: Int)]
+    }
+
+    static func replay(_ order: ArrivalOrder, queues: KueueQuotas.ClassQueues,
+                       objects: (flavors: [ResourceFlavor], cohorts: [Cohort], clusterQueues: [ClusterQueue]),
+                       workloads: [ClassWorkload], admissions: [WorkloadAdmission], nominal: [String: Int64],
+                       index: [String: Int]) -> OrderOutcome? {
+        guard let scheduler = try? Scheduler(flavors: objects.flavors, cohorts: objects.cohorts,
+                                             clusterQueues: objects.clusterQueues, config: SchedulerConfig()) else { return nil }
+        var settled = true
+        var creation: Int64 = 0
+        for i in order.indices {
+            var workload = workloads[i].workload
+            workload.creation = creation
+            creation += 1
+            try? scheduler.submit(workload)
+            if !order.burst { settled = scheduler.runUntilSteady().settled && settled }
+        }
+        if order.burst { settled = scheduler.runUntilSteady().settled && settled }
+        var outcome = OrderOutcome(settled: settled, holding: [], starving: [], inversions: [])
+        var used: Int64 = 0
+        var holding: [String: Int] = [:]
+        for queue in queues.queues {
+            let held = Int(clamping: scheduler.usage(of: queue.name, resource: queues.resource))
+            used += Int64(held)
+            holding[queue.tenant] = held
+            outcome.holding.append((queue.tenant, held))
+        }
+        let idle = queues.capacity - used
+        for (i, workload) in workloads.enumerated() where admissions[i].admission != .never {
+            let held = holding[workload.tenant] ?? 0
+            let borrowedByOthers = queues.queues.reduce(Int64(0)) { sum, queue in
+                queue.tenant == workload.tenant ? sum : sum + max(0, Int64(holding[queue.tenant] ?? 0) - queue.gpu.nominal.units)
+            }
+            if !scheduler.isAdmitted(workload.workload.name), idle > 0, Int64(workload.units) <= idle + borrowedByOthers,
+               Int64(held) < nominal[workload.tenant] ?? 0 {
+                outcome.starving.append((i, idle, held))
+            }
+        }
+        for eviction in scheduler.evictions {
+            guard let victim = index[eviction.workload], let preemptor = index[eviction.preemptor],
+                  workloads[victim].priority > workloads[preemptor].priority else { continue }
+            outcome.inversions.append((victim, preemptor))
+        }
+        return outcome
     }
 
     /// The class's Kueue objects, parsed back from the specs Fairway renders.
