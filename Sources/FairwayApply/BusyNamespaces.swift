@@ -35,6 +35,12 @@ public struct BusyNamespace: Sendable, Hashable {
         }
         return "\(name): " + parts.joined(separator: ", ")
     }
+
+    /// Why a plan deleting this namespace (or its volumes) unconfirmed is refused.
+    public var refusal: Refusal {
+        Refusal(.busyNamespace, "the plan deletes \(namespaceDeleted ? "namespace" : "volumes in namespace") \(description); "
+            + "nothing was changed (confirm with --confirm-delete-namespace \(name))")
+    }
 }
 
 extension ClusterApplier {

@@ -78,9 +78,6 @@ public enum KindFacts {
     private static let byKind: [String: (rank: Int, fact: KindFact)] = Dictionary(
         uniqueKeysWithValues: table.enumerated().map { ($1.kind, ($0, $1)) })
 
-    /// The fact of a kind in the table, nil for others.
-    public static func fact(_ kind: String) -> KindFact? { byKind[kind]?.fact }
-
     /// The position of `kind` in apply order; unknown kinds go just before Services.
     public static func rank(of kind: String) -> Int {
         if let known = byKind[kind] { return known.rank }

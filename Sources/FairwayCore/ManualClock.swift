@@ -1,7 +1,7 @@
 /// A clock that moves only when told (`advance(by:)`): the in-memory twin of `SystemAgentClock`
 /// for tests of timing decisions without sleeping. A sleeper wakes when an advance reaches its
-/// deadline, or at once with `CancellationError` when its task is cancelled. `sleepers` and
-/// `waitForSleepers(_:)` let a test advance only once the tasks under test are waiting.
+/// deadline, or at once with `CancellationError` when its task is cancelled. `sleepers` lets a test
+/// advance only once the tasks under test are waiting.
 public final class ManualClock: AgentClock {
     private struct Sleeper: Sendable {
         var id: Int
@@ -69,16 +69,5 @@ public final class ManualClock: AgentClock {
             return due
         }
         for sleeper in woken { sleeper.continuation.resume() }
-    }
-
-    /// Returns once at least `count` tasks sleep on this clock (yielding to let them get there), or
-    /// false after `attempts` yields without that.
-    @discardableResult
-    public func waitForSleepers(_ count: Int, attempts: Int = 100_000) async -> Bool {
-        for _ in 0..<attempts {
-            if sleepers >= count { return true }
-            await Task.yield()
-        }
-        return sleepers >= count
     }
 }

@@ -140,9 +140,7 @@ public struct Plan: Sendable, Hashable {
         self.bindings = PlanBindings()
     }
 
-    public var hasChanges: Bool {
-        !changes.isEmpty || !(nodeGroups ?? []).isEmpty || !(releases ?? []).isEmpty
-    }
+    public var hasChanges: Bool { changeCount > 0 }
     public var canApply: Bool { refusals.isEmpty }
 
     /// Why this plan must not be applied; empty when it may: what stands in the way, and the deletion

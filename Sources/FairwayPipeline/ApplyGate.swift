@@ -12,20 +12,12 @@ public enum ApplyDecision: Sendable, Equatable {
     case nothingToDo
     /// The plan deletes namespaces (or volumes) where work runs or data is kept, and they were not
     /// confirmed beforehand (`--confirm-delete-namespace`): a person may confirm them, else refuse
-    /// with `refusals`.
+    /// with each namespace's `BusyNamespace.refusal`.
     case needsConfirmation([BusyNamespace])
     /// The namespaces the plan deletes could not be checked for running work; nothing is changed.
     case cannotCheck(String)
     /// Apply the plan.
     case apply
-
-    /// The refusals of a plan not confirmed: one per busy namespace.
-    public static func refusals(_ busy: [BusyNamespace]) -> [Refusal] {
-        busy.map { namespace in
-            Refusal(.busyNamespace, "the plan deletes \(namespace.namespaceDeleted ? "namespace" : "volumes in namespace") \(namespace.description); "
-                + "nothing was changed (confirm with --confirm-delete-namespace \(namespace.name))")
-        }
-    }
 }
 
 /// The gate between a plan and its apply (see `ApplyDecision`).
@@ -35,8 +27,8 @@ public enum ApplyGate {
     /// `confirmed`.
     public static func decide(_ plan: Plan, confirmed: Set<String> = [],
                               busy: () async throws -> [BusyNamespace]) async -> ApplyDecision {
-        guard plan.canApply else { return .refused(plan.refusals) }
-        guard plan.hasChanges else { return .nothingToDo }
+        let decision = decide(plan)
+        guard decision == .apply else { return decision }
         let found: [BusyNamespace]
         do {
             found = try await busy()

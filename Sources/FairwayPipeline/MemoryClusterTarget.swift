@@ -11,7 +11,7 @@ import Logging
 /// (labelled `app.kubernetes.io/managed-by: fairway`) and desired objects already there. Objects get
 /// the status their controller would write (a CRD established, a Deployment available, a
 /// RayCluster ready). Failures can be planted for the next reads and for writes of chosen objects;
-/// `edit` changes an object behind Fairway's back (drift).
+/// `put` and `remove` change the cluster behind Fairway's back (drift).
 public final class MemoryClusterTarget: SyncTarget {
     struct State: Sendable {
         var objects: [ObjectKey: JSONValue] = [:]
@@ -37,17 +37,6 @@ public final class MemoryClusterTarget: SyncTarget {
 
     /// Puts an object in the cluster as another client would (no status is added).
     public func put(_ manifest: Manifest) { state.withLock { $0.objects[manifest.key] = manifest.body } }
-
-    /// Changes a stored object as another client would; false when there is no such object.
-    @discardableResult
-    public func edit(_ key: ObjectKey, _ change: (inout JSONValue) -> Void) -> Bool {
-        state.withLock { state in
-            guard var body = state.objects[key] else { return false }
-            change(&body)
-            state.objects[key] = body
-            return true
-        }
-    }
 
     /// Removes an object as another client would.
     public func remove(_ key: ObjectKey) { _ = state.withLock { $0.objects.removeValue(forKey: key) } }
@@ -128,14 +117,14 @@ public final class MemoryClusterTarget: SyncTarget {
         func refreshKinds() async throws {}
     }
 
-    /// An equality selector (`a=b,c=d`); nil matches everything.
+    /// Whether the body's labels match the selector (nil or empty matches everything; one that does
+    /// not parse matches nothing, as the API server would refuse it).
     static func matches(_ selector: String?, _ body: JSONValue) -> Bool {
         guard let selector, !selector.isEmpty else { return true }
-        return selector.split(separator: ",").allSatisfy { term in
-            let parts = term.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return body["metadata"]?["labels"]?[parts[0]] != nil }
-            return body["metadata"]?["labels"]?[parts[0]]?.stringValue == parts[1]
-        }
+        guard let parsed = try? LabelSelector(parsing: selector) else { return false }
+        var labels: [String: String] = [:]
+        for member in body["metadata"]?["labels"]?.objectValue ?? JSONObject() { labels[member.key] = member.value.stringValue }
+        return parsed.matches(labels)
     }
 
     /// The body as its controller leaves it once it is done: established, available, ready.

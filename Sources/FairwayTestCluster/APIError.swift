@@ -64,6 +64,11 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIError(code: 400, reason: "BadRequest", message: message)
     }
 
+    /// The label selector `text`, or a 400 naming the term that does not parse.
+    static func labelSelector(_ text: String) throws(APIError) -> LabelSelector {
+        do { return try LabelSelector(parsing: text) } catch { throw badRequest(error.message) }
+    }
+
     static func methodNotAllowed(_ method: String) -> APIError {
         APIError(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
     }

@@ -105,7 +105,7 @@ extension APIServer {
     }
 
     private func list(_ resource: ResourceType, namespace: String?, query: [String: String]) throws(APIError) -> StoreState.ListPage {
-        let labels = try query["labelSelector"].map { text throws(APIError) in try LabelSelector(parsing: text) }
+        let labels = try query["labelSelector"].map { text throws(APIError) in try APIError.labelSelector(text) }
         let fields = query["fieldSelector"].map(FieldSelector.init(parsing:))
         let limit = query["limit"].flatMap { Int($0) }
         let token = query["continue"].flatMap { $0.isEmpty ? nil : $0 }

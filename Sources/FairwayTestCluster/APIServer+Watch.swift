@@ -5,7 +5,7 @@ import FairwayCore
 /// `sendInitialEvents` (ending with the `k8s.io/initial-events-end` bookmark) and periodic bookmarks.
 extension APIServer {
     func watch(_ resource: ResourceType, namespace: String?, name: String?, query: [String: String]) throws(APIError) -> APIResponse {
-        let labels = try query["labelSelector"].map { text throws(APIError) in try LabelSelector(parsing: text) }
+        let labels = try query["labelSelector"].map { text throws(APIError) in try APIError.labelSelector(text) }
         var fieldText = query["fieldSelector"] ?? ""
         if let name { fieldText += (fieldText.isEmpty ? "" : ",") + "metadata.name=\(name)" }
         let fields = fieldText.isEmpty ? nil : FieldSelector(parsing: fieldText)

@@ -95,7 +95,7 @@ public enum DiffView {
             out += "### Diagnostics\n\n" + DiagnosticsView.markdownTable(diff.diagnostics)
         }
         if diff.plan.hasChanges {
-            let total = counts.total + (diff.plan.nodeGroups?.count ?? 0) + (diff.plan.releases?.count ?? 0)
+            let total = diff.plan.changeCount
             let text = PlanView.changeList(diff.plan.changes, style: .plain) + PlanView.targetsText(Plan.targetsOnly(diff.plan), style: .plain)
             out += PlanView.markdownDetails(text, summary: "\(total) change\(total == 1 ? "" : "s")")
         } else {

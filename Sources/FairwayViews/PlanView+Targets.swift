@@ -146,7 +146,7 @@ extension PlanView {
             out += "\n"
         }
         if plan.hasChanges {
-            let total = counts.total + (plan.nodeGroups?.count ?? 0) + (plan.releases?.count ?? 0)
+            let total = plan.changeCount
             let text = changeList(plan.changes, style: .plain) + targetsText(Plan.targetsOnly(plan), style: .plain)
             out += markdownDetails(text, summary: "\(total) change\(total == 1 ? "" : "s")")
         } else {

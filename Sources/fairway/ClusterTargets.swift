@@ -14,7 +14,7 @@ extension ClusterAccessOptions {
 extension TargetOptions {
     /// The library's description of the cluster these flags name (`ClusterTarget.make` builds it).
     var clusterAccess: ClusterAccess {
-        var access = ClusterAccess(kubeconfig: self.access.kubeconfig, context: self.access.context, inCluster: self.access.inCluster)
+        var access = self.access.clusterAccess
         access.eks = !noEks
         access.awsRegion = awsRegion
         access.awsEndpointURL = awsEndpointUrl

@@ -37,7 +37,7 @@ import Testing
         #expect(await ApplyGate.decide(Self.plan()) { [Self.busy] } == .needsConfirmation([Self.busy]))
         #expect(await ApplyGate.decide(Self.plan(), confirmed: ["vision"]) { [Self.busy] } == .apply)
         #expect(await ApplyGate.decide(Self.plan()) { [] } == .apply)
-        let refusals = ApplyDecision.refusals([Self.busy])
+        let refusals = [Self.busy].map(\.refusal)
         #expect(refusals.map(\.code) == [.busyNamespace])
         #expect(refusals[0].message == "the plan deletes namespace vision: 1 running RayJob(s) (train); nothing was changed (confirm with --confirm-delete-namespace vision)")
     }

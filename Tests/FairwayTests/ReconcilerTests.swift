@@ -19,7 +19,7 @@ import Testing
         let first: String
         let reconciler: Reconciler
 
-        init(maxDeletions: Int? = nil, lastApplied: String? = nil, head: [String: String] = Platform.files()) {
+        init(maxDeletions: Int? = nil, firstWasApplied: Bool = false, head: [String: String] = Platform.files()) {
             first = source.push(Platform.files())
             if head != Platform.files() { source.push(head) }
             var options = Reconciler.Options()
@@ -27,7 +27,7 @@ import Testing
             options.maxDeletions = maxDeletions
             options.apply.pollInterval = .zero
             reconciler = Reconciler(source: source, target: cluster, options: options,
-                                    lastApplied: lastApplied == "first" ? first : lastApplied, clock: clock,
+                                    lastApplied: firstWasApplied ? first : nil, clock: clock,
                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
 
@@ -38,7 +38,7 @@ import Testing
             return await reconciler.reconcile(trigger: trigger, stop: stop)
         }
 
-        var head: String { Platform.headOf(source) }
+        var head: String { source.headCommit ?? "" }
     }
 
     /// A small valid platform: one L4 class shared by two tenants.
@@ -130,7 +130,6 @@ import Testing
             return files
         }
 
-        static func headOf(_ source: MemorySyncSource) -> String { source.headCommit ?? "" }
     }
 
     static let quota = ObjectKey(apiVersion: "v1", kind: "ResourceQuota", namespace: "research", name: "tenant-quota")
@@ -143,7 +142,6 @@ import Testing
         var world: @Sendable () -> World = { World() }
         var given: @Sendable (World) async -> Void
         var trigger: SyncRun.Trigger = .interval
-        var stopped = false
         var result: SyncRun.Result
         var reason: SyncRun.Reason = .none
         var reconciled: Commit
@@ -264,9 +262,7 @@ import Testing
             #expect(stopped.result == .stopped && stopped.reason == .shutdown && world.cluster.writes == 0)
         }, result: .applied, reconciled: .head),
         Row(name: "after a restart an invalid head keeps the commit the status says was applied",
-            world: { World(lastApplied: "first", head: Platform.broken) }, given: { world in
-                await world.reconciler.adopt(lastApplied: nil)
-            }, trigger: .start, result: .invalid, reason: .invalidRepository, reconciled: .first, then: { world, run in
+            world: { World(firstWasApplied: true, head: Platform.broken) }, given: { _ in }, trigger: .start, result: .invalid, reason: .invalidRepository, reconciled: .first, then: { world, run in
                 #expect(run.driftCheck)
                 #expect(run.appliedCommit == world.first)
                 #expect(world.cluster.objects[ReconcilerTests.quota] != nil)
@@ -283,7 +279,7 @@ import Testing
     @Test(arguments: rows) func decides(_ row: Row) async throws {
         let world = row.world()
         await row.given(world)
-        let run = await world.run(row.trigger, stopped: row.stopped)
+        let run = await world.run(row.trigger)
         #expect(run.result == row.result, "\(run.result): \(run.errors)")
         #expect(run.reason == row.reason)
         #expect(SyncRun.Reason.possible(for: run.result).contains(run.reason))

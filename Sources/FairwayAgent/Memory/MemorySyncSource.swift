@@ -16,7 +16,6 @@ public final class MemorySyncSource: SyncSource {
         var lastFetched: String?
         var fetchFailure: GitError?
         var serveStale = false
-        var fetches = 0
     }
 
     public let displayURL: String
@@ -53,14 +52,11 @@ public final class MemorySyncSource: SyncSource {
         }
     }
 
-    public var fetches: Int { state.withLock { $0.fetches } }
-
     /// The commit the ref points at.
     public var headCommit: String? { state.withLock { $0.head } }
 
     public func fetch() async -> Result<GitFetchOutcome, GitError> {
         state.withLock { state in
-            state.fetches += 1
             if let failure = state.fetchFailure {
                 guard state.serveStale, let last = state.lastFetched else { return .failure(failure) }
                 return .success(GitFetchOutcome(url: displayURL, ref: ref, commit: last, previousCommit: last, forcePushed: false,

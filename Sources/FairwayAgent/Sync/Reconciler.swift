@@ -183,6 +183,10 @@ public actor Reconciler {
             }
             run.errors += errors
         }
+        /// A refused run: its reason is the first refusal's code, its errors every refusal.
+        func refuse(_ refusals: [Refusal]) {
+            fail(.refused, refusals.first.map { SyncRun.Reason($0.code) } ?? .none, refusals.map { "apply refused: \($0.message)" })
+        }
         var start = clock.now
         let live: LiveSnapshot
         do {
@@ -206,14 +210,14 @@ public actor Reconciler {
         let applier = target.applier(for: good.evaluation, options: options.apply, charts: options.charts, logger: log)
         switch await ApplyGate.decide(plan, confirmed: options.confirmedNamespaces, busy: { try await applier.busyNamespaces(in: plan) }) {
         case let .refused(refusals):
-            return fail(.refused, SyncRun.Reason(refusals.first?.code ?? .unownedObject), refusals.map { "apply refused: \($0.message)" })
+            return refuse(refusals)
         case .nothingToDo:
             if !invalid { run.result = .inSync }
             remember(good)
             return
         case let .needsConfirmation(busy):
             // No one is there to confirm: refused until the namespace is confirmed in the agent's options.
-            return fail(.refused, .busyNamespace, ApplyDecision.refusals(busy).map { "apply refused: \($0.message)" })
+            return refuse(busy.map(\.refusal))
         case let .cannotCheck(message):
             return fail(.failed, .busyCheckFailed, [message])
         case .apply:
@@ -225,7 +229,7 @@ public actor Reconciler {
         do {
             report = try await applier.apply(plan, stop: stop)
         } catch {
-            return fail(.refused, SyncRun.Reason(error.reasons.first?.code ?? .staleLiveState), ["apply refused: \(error)"])
+            return refuse(error.reasons)
         }
         run.stages[.apply] = (clock.now - start).seconds
         run.report = report

@@ -30,8 +30,8 @@ extension SyncStatus {
         public var plan: PlanTotals?
         public var drift = 0
         public var apply: ApplyTotals?
-        /// Seconds per stage, by `SyncRun.Stage` raw value.
-        public var stages: [String: Double] = [:]
+        /// Seconds per stage.
+        public var stages: [SyncRun.Stage: Double] = [:]
 
         public init() {}
 
@@ -54,7 +54,7 @@ extension SyncStatus {
                 apply = ApplyTotals(applied: report.appliedCount, failed: report.failedCount, skipped: report.skippedCount,
                                     stopped: report.stopped)
             }
-            for stage in SyncRun.Stage.allCases { if let seconds = run.stages[stage] { stages[stage.rawValue] = seconds } }
+            stages = run.stages
         }
 
         public var json: JSONValue {
@@ -75,7 +75,7 @@ extension SyncStatus {
                                    "skipped": .int(Int64(apply.skipped)), "stopped": .bool(apply.stopped)]
             }
             var stageObject = JSONObject()
-            for stage in SyncRun.Stage.allCases { if let seconds = stages[stage.rawValue] { stageObject[stage.rawValue] = .double(seconds) } }
+            for stage in SyncRun.Stage.allCases { if let seconds = stages[stage] { stageObject[stage.rawValue] = .double(seconds) } }
             object["stages"] = .object(stageObject)
             return .object(object)
         }
@@ -101,7 +101,9 @@ extension SyncStatus {
                 apply = ApplyTotals(applied: int(a["applied"]), failed: int(a["failed"]), skipped: int(a["skipped"]),
                                     stopped: a["stopped"] == .bool(true))
             }
-            for member in json["stages"]?.objectValue ?? JSONObject() { stages[member.key] = member.value.doubleValue }
+            for member in json["stages"]?.objectValue ?? JSONObject() {
+                if let stage = SyncRun.Stage(rawValue: member.key) { stages[stage] = member.value.doubleValue }
+            }
         }
     }
 
