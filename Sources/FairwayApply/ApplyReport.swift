@@ -32,7 +32,7 @@ public struct AppliedChange: Sendable, Hashable {
 
     /// What a step does to its subject: an object's, a node group's or a release's action. The raw
     /// values are metric labels (`fairway_applied_changes_total{action}`) and report fields.
-    public enum Action: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    public enum Action: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
         case create, update, delete, replace, install, upgrade, uninstall
 
         public init(_ action: Change.Action) { self = Action(rawValue: action.rawValue)! }

@@ -19,8 +19,9 @@ public struct DesiredStateDiff: Sendable {
     }
 }
 
-/// A tenant's GPU numbers in one class, before and after (nil where the tenant had no entry).
-public struct GPUChange: Sendable, Hashable {
+/// A tenant's GPU numbers in one class, before and after (nil where the tenant had no entry); its
+/// JSON is a row of `fairway diff --output json`'s `gpuChanges`.
+public struct GPUChange: Sendable, Hashable, Codable {
     public var gpuClass: String
     public var unit: String
     public var tenant: String
@@ -31,6 +32,10 @@ public struct GPUChange: Sendable, Hashable {
     /// The band Kueue is predicted to give the tenant, before and after.
     public var predictedBefore: PredictedBand?
     public var predictedAfter: PredictedBand?
+
+    enum CodingKeys: String, CodingKey {
+        case gpuClass = "class", unit, tenant, guaranteedBefore, guaranteedAfter, targetBefore, targetAfter, predictedBefore, predictedAfter
+    }
 
     /// Compares two allocations; only tenants whose guarantee, fair point or predicted band moved are listed.
     public static func between(_ before: [ClassAllocation], _ after: [ClassAllocation]) -> [GPUChange] {

@@ -1,5 +1,6 @@
 import Crypto
 import FairwayCore
+import FairwayFairness
 
 /// A plan written to a file by `fairway plan --out FILE` for `fairway apply FILE`, as Terraform
 /// does, but holding no secret: the file records what was reviewed (the masked plan document), where
@@ -7,12 +8,12 @@ import FairwayCore
 /// group modification times, release revisions). Applying it renders the commit again, reads the
 /// live state again, and goes ahead only when both are exactly as recorded, then applies the freshly
 /// computed plan, so a masked value can never be written back.
-public struct SavedPlan: Sendable, Equatable {
-    public static let kind = "FairwayPlan"
-    public static let formatVersion: Int64 = 1
+public struct SavedPlan: Sendable, Equatable, Codable {
+    public static let fileKind = "FairwayPlan"
+    public static let currentFormatVersion = 1
 
     /// Where the desired state came from: a repository URL and commit, or a directory.
-    public struct Source: Sendable, Equatable {
+    public struct Source: Sendable, Equatable, Codable {
         public var repository: String?
         public var directory: String?
         public var revision: String
@@ -24,6 +25,9 @@ public struct SavedPlan: Sendable, Equatable {
         }
     }
 
+    /// Always `FairwayPlan`: what tells a plan file from any other JSON.
+    public var kind = SavedPlan.fileKind
+    public var formatVersion = SavedPlan.currentFormatVersion
     public var source: Source
     /// Where it applies: a description of the live target (context and server, or the state directory).
     public var target: String
@@ -31,13 +35,15 @@ public struct SavedPlan: Sendable, Equatable {
     /// The objects the plan takes over (`--adopt`), so that applying it plans the same adoptions.
     public var adopt: [String]
     public var liveSerial: Int
-    public var bindings: PlanBindings
     /// SHA-256 of every body the plan writes, with real values: a changed secret changes it.
     public var desiredDigest: String
-    /// The plan as reviewed (`PlanView.json`, masked).
-    public var document: JSONValue
+    public var bindings: PlanBindings
+    /// The plan as reviewed (its field values masked, as the plan shows them).
+    public var plan: PlanDocument
 
-    public init(source: Source, target: String, maxDeletions: Int?, adopt: [String] = [], plan: Plan, document: JSONValue) {
+    enum CodingKeys: String, CodingKey { case kind, formatVersion, source, target, maxDeletions, adopt, liveSerial, desiredDigest, bindings, plan }
+
+    public init(source: Source, target: String, maxDeletions: Int?, adopt: [String] = [], plan: Plan, gpu: [ClassAllocation] = []) {
         self.source = source
         self.target = target
         self.maxDeletions = maxDeletions
@@ -45,7 +51,7 @@ public struct SavedPlan: Sendable, Equatable {
         self.liveSerial = plan.liveSerial
         self.bindings = plan.bindings
         self.desiredDigest = Self.digest(of: plan)
-        self.document = document
+        self.plan = PlanDocument(plan, gpu: gpu)
     }
 
     /// The digest of what a plan writes: object bodies, node group requests, release values.
@@ -89,34 +95,10 @@ public struct SavedPlan: Sendable, Equatable {
 
     // MARK: File format
 
+    /// The file's JSON, members in the documented order.
     public func json() -> JSONValue {
-        let objects: [JSONValue] = bindings.objects.keys.sorted().map { key in
-            [
-                "apiVersion": .string(key.apiVersion), "kind": .string(key.kind),
-                "namespace": key.namespace.map(JSONValue.string) ?? .null, "name": .string(key.name),
-                "resourceVersion": .string(bindings.objects[key] ?? ""),
-            ]
-        }
-        return [
-            "kind": .string(Self.kind),
-            "formatVersion": .int(Self.formatVersion),
-            "source": [
-                "repository": source.repository.map(JSONValue.string) ?? .null,
-                "directory": source.directory.map(JSONValue.string) ?? .null,
-                "revision": .string(source.revision),
-            ],
-            "target": .string(target),
-            "maxDeletions": maxDeletions.map { .int(Int64($0)) } ?? .null,
-            "adopt": .array(adopt.map(JSONValue.string)),
-            "liveSerial": .int(Int64(liveSerial)),
-            "desiredDigest": .string(desiredDigest),
-            "bindings": [
-                "objects": .array(objects),
-                "nodeGroups": .object(JSONObject(bindings.nodeGroups.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                "releases": .object(JSONObject(bindings.releases.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
-            ],
-            "plan": document,
-        ]
+        // Strings, integers and the plan document: encoding cannot fail.
+        (try? JSONValueEncoder().encode(self)) ?? .null
     }
 
     /// Reads a saved plan, naming what is wrong with a file that is not one.
@@ -127,48 +109,23 @@ public struct SavedPlan: Sendable, Equatable {
         } catch {
             throw SavedPlanError("\(path): not a Fairway plan file (not JSON: \(error.reason) at byte \(error.offset))")
         }
-        guard json["kind"]?.stringValue == kind else { throw SavedPlanError("\(path): not a Fairway plan file (no \"kind\": \"\(kind)\")") }
-        guard case let .int(version)? = json["formatVersion"], version == formatVersion else {
-            throw SavedPlanError("\(path): plan format version \(json["formatVersion"].map { JSONWriter.string($0) } ?? "none") is not supported (this Fairway reads \(formatVersion))")
+        guard json["kind"]?.stringValue == fileKind else {
+            throw SavedPlanError("\(path): not a Fairway plan file (no \"kind\": \"\(fileKind)\")")
         }
-        guard let revision = json["source"]?["revision"]?.stringValue, let target = json["target"]?.stringValue,
-              let digest = json["desiredDigest"]?.stringValue, case let .int(serial)? = json["liveSerial"],
-              let document = json["plan"]
-        else { throw SavedPlanError("\(path): the plan file is incomplete (source, target, digest or plan missing)") }
-        var bindings = PlanBindings()
-        for object in json["bindings"]?["objects"]?.arrayValue ?? [] {
-            guard let apiVersion = object["apiVersion"]?.stringValue, let kind = object["kind"]?.stringValue,
-                  let name = object["name"]?.stringValue, let version = object["resourceVersion"]?.stringValue
-            else { throw SavedPlanError("\(path): a binding in the plan file is malformed") }
-            bindings.objects[ObjectKey(apiVersion: apiVersion, kind: kind, namespace: object["namespace"]?.stringValue, name: name)] = version
+        guard json["formatVersion"]?.intValue == currentFormatVersion else {
+            throw SavedPlanError("\(path): plan format version \(json["formatVersion"].map { JSONWriter.string($0) } ?? "none") is not supported (this Fairway reads \(currentFormatVersion))")
         }
-        for member in json["bindings"]?["nodeGroups"]?.objectValue ?? JSONObject() {
-            bindings.nodeGroups[member.key] = member.value.stringValue ?? ""
+        do {
+            return try JSONValueDecoder().decode(SavedPlan.self, from: json)
+        } catch {
+            throw SavedPlanError("\(path): the plan file is malformed: \(JSONValueDecoder.describe(error))")
         }
-        for member in json["bindings"]?["releases"]?.objectValue ?? JSONObject() {
-            if case let .int(revision) = member.value { bindings.releases[member.key] = Int(revision) }
-        }
-        var plan = Plan(revision: revision, liveSerial: Int(serial), changes: [], unchanged: 0, orphaned: [], blockers: [])
-        plan.bindings = bindings
-        var saved = SavedPlan(source: Source(repository: json["source"]?["repository"]?.stringValue,
-                                             directory: json["source"]?["directory"]?.stringValue, revision: revision),
-                              target: target, maxDeletions: Self.int(json["maxDeletions"]),
-                              adopt: (json["adopt"]?.arrayValue ?? []).compactMap(\.stringValue), plan: plan, document: document)
-        saved.desiredDigest = digest
-        return saved
     }
 }
 
 extension SHA256.Digest {
     /// The digest in lowercase hexadecimal.
     var hex: String { map { String(format: "%02x", $0) }.joined() }
-}
-
-extension SavedPlan {
-    static func int(_ value: JSONValue?) -> Int? {
-        if case let .int(number)? = value { return Int(number) }
-        return nil
-    }
 }
 
 /// A plan file that cannot be read.

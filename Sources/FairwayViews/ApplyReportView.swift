@@ -35,35 +35,5 @@ public enum ApplyReportView {
     }
 
     /// The document `fairway apply --output json` prints.
-    public static func json(_ report: ApplyReport) -> JSONValue {
-        [
-            "formatVersion": 1,
-            "revision": .string(report.revision),
-            "succeeded": .bool(report.succeeded),
-            "applied": .int(Int64(report.appliedCount)),
-            "failed": .int(Int64(report.failedCount)),
-            "skipped": .int(Int64(report.skippedCount)),
-            "seconds": report.seconds.map { .double(($0 * 1000).rounded() / 1000) } ?? .null,
-            "results": .array(report.results.map(resultJSON)),
-        ]
-    }
-
-    static func resultJSON(_ r: AppliedChange) -> JSONValue {
-        var o: JSONObject
-        switch r.subject {
-        case let .object(key): o = PlanView.keyJSON(key).objectValue ?? JSONObject()
-        case let .nodeGroup(name): o = [("nodeGroup", .string(name))]
-        case let .release(id): o = [("release", .string(id))]
-        }
-        o["action"] = .string(r.action.rawValue)
-        o["outcome"] = .string(r.outcome.rawValue)
-        o["error"] = r.error.map { .string($0) } ?? .null
-        if !r.conflicts.isEmpty {
-            o["conflicts"] = .array(r.conflicts.map { ["manager": .string($0.manager), "field": .string($0.field)] })
-        }
-        if let health = r.health { o["health"] = .string(health) }
-        if let stage = r.stage { o["stage"] = .string(stage) }
-        if let seconds = r.seconds { o["seconds"] = .double((seconds * 1000).rounded() / 1000) }
-        return .object(o)
-    }
+    public static func json(_ report: ApplyReport) -> JSONValue { ApplyReportDocument(report).json }
 }

@@ -47,33 +47,14 @@ public enum DiffView {
 
     public static func json(_ diff: DesiredStateDiff) -> JSONValue {
         let plan = diff.plan
-        var o = JSONObject([
-            ("formatVersion", 1), ("from", .string(diff.from)), ("to", .string(diff.to)), ("hasChanges", .bool(plan.hasChanges)),
-            ("summary", PlanView.summaryJSON(plan)), ("tenants", PlanView.tenantsJSON(plan)),
-            ("orphaned", .array(plan.orphaned.map(PlanView.keyJSON))),
-            ("orphanedTargets", .array(plan.orphanedTargets.map(JSONValue.string))),
-            ("changes", .array(plan.changes.map(PlanView.changeJSON))),
-        ])
-        // Node groups and releases as in a plan; the GPU changes are the diff's own (guarantee, fair
-        // point and predicted band per tenant), not the plan's guarantee moves.
-        for (key, value) in PlanView.targetsJSON(plan) where key != "gpuChanges" { o[key] = value }
-        o["gpuChanges"] = .array(diff.gpuChanges.map { c in
-            [
-                "class": .string(c.gpuClass), "unit": .string(c.unit), "tenant": .string(c.tenant),
-                "guaranteedBefore": c.guaranteedBefore.map { .int(Int64($0)) } ?? .null,
-                "guaranteedAfter": c.guaranteedAfter.map { .int(Int64($0)) } ?? .null,
-                "targetBefore": c.targetBefore.map { .int(Int64($0)) } ?? .null,
-                "targetAfter": c.targetAfter.map { .int(Int64($0)) } ?? .null,
-                "predictedBefore": Self.band(c.predictedBefore), "predictedAfter": Self.band(c.predictedAfter),
-            ]
-        })
+        let planned = PlanDocument(plan, gpu: []).json
+        var o = JSONObject([("formatVersion", 1), ("from", .string(diff.from)), ("to", .string(diff.to)), ("hasChanges", .bool(plan.hasChanges))])
+        // The object, node group and release changes as a plan document has them; the GPU changes are
+        // the diff's own (guarantee, fair point and predicted band per tenant), not the plan's guarantee moves.
+        for key in ["summary", "tenants", "orphaned", "orphanedTargets", "changes", "nodeGroups", "releases"] { o[key] = planned[key] ?? .null }
+        o["gpuChanges"] = (try? JSONValueEncoder().encode(diff.gpuChanges)) ?? .array([])
         o["diagnostics"] = .array(diff.diagnostics.map(DiagnosticsView.json))
         return .object(o)
-    }
-
-    static func band(_ band: PredictedBand?) -> JSONValue {
-        guard let band else { return .null }
-        return .object(JSONObject([("min", .int(Int64(band.min))), ("max", .int(Int64(band.max)))]))
     }
 
     /// A pull-request comment: summary, per-tenant table, GPU changes, objects left behind, every

@@ -83,38 +83,9 @@ public enum FairnessView {
         return out
     }
 
+    /// The classes as `fairway fairness` and `fairway plan` write them.
     public static func json(_ classes: [ClassAllocation]) -> JSONValue {
-        .array(classes.map { c in
-            [
-                "name": .string(c.gpuClass),
-                "capacity": .int(Int64(c.capacity)),
-                "unit": .string(c.unit),
-                "maxSharePercent": c.maxSharePercent.map { .int(Int64($0)) } ?? .null,
-                "feasible": .bool(c.feasible),
-                "arrivalOrders": .int(Int64(c.orders.count)),
-                "tenants": .array(c.tenants.map { t in
-                    [
-                        "name": .string(t.tenant),
-                        "guaranteed": .int(Int64(t.guaranteed)),
-                        "weight": .int(Int64(t.weight)),
-                        "demand": .int(Int64(t.demand)),
-                        "borrowingLimit": t.borrowingLimit.map { .int(Int64($0)) } ?? .null,
-                        "lendingLimit": t.lendingLimit.map { .int(Int64($0)) } ?? .null,
-                        "fairPoint": .int(Int64(t.fairPoint)),
-                        "target": .int(Int64(t.target)),
-                        "predicted": DiffView.band(t.predicted),
-                    ]
-                }),
-                "workloads": .array(c.workloads.map { w in
-                    [
-                        "tenant": .string(w.tenant), "kind": .string(w.kind), "name": .string(w.name),
-                        "gpus": .int(Int64(w.gpus)), "admission": .string(w.admission.rawValue),
-                        "condition": w.condition.map(JSONValue.string) ?? .null,
-                        "path": w.path.map(JSONValue.string) ?? .null, "line": w.line.map { .int(Int64($0)) } ?? .null,
-                    ]
-                }),
-            ]
-        })
+        (try? JSONValueEncoder().encode(classes.map(ClassAllocationRecord.init))) ?? .array([])
     }
 
     /// The document `fairway fairness --output json` prints.

@@ -102,7 +102,7 @@ struct PlanCommand: AsyncParsableCommand {
         let directory = source.repo == nil ? URL(fileURLWithPath: source.path ?? ".").standardizedFileURL.path : nil
         let saved = SavedPlan(source: SavedPlan.Source(repository: source.repo, directory: directory, revision: plan.revision),
                               target: target, maxDeletions: deletionGuard.maxDeletions, adopt: deletionGuard.adopt.sorted(), plan: plan,
-                              document: PlanView.json(plan, gpu: evaluation.fairness.classes))
+                              gpu: evaluation.fairness.classes)
         do {
             try FileIO.writeAtomically(JSONWriter.bytes(saved.json(), pretty: true), to: path, mode: 0o600)
         } catch {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import FairwayApply
 import FairwayCore
+@testable import FairwayAgent
 
 /// docs/json-output.md describes the JSON documents users script against. Every example there
 /// decodes, and every field an example shows is in what the command really prints for the
@@ -44,6 +46,15 @@ import FairwayCore
         }
     }
 
+    static func appliedStatus() -> SyncStatus {
+        var run = SyncStatusTests.run(.applied, fetched: "aaa", reconciled: "aaa", report: ApplyReport(revision: "aaa", results: []))
+        for stage in SyncRun.Stage.allCases { run.stages[stage] = 0.5 }
+        var status = SyncStatus(repository: "https://git.example/platform.git", ref: "main")
+        status.leader = "fairway-0"
+        status.record(run)
+        return status
+    }
+
     static func run(_ arguments: [String]) throws -> JSONValue {
         let run = try CLIRun.fairway(arguments)
         return try JSONReader.parse(Array(run.stdout.utf8))
@@ -82,6 +93,9 @@ import FairwayCore
             case let h where h.hasPrefix("`fairway diff"):
                 actual = try Self.run(["diff", "--repo", fixture.url, "--cache", fixture.root.appendingPathComponent("c").path,
                                        "--from", "main", "--to", "refs/pull/3/head", "--output", "json"])
+            case let h where h.hasPrefix("`fairway status"):
+                // The status ConfigMap's document, as the agent builds it after an applied run.
+                actual = Self.appliedStatus().json
             default:
                 Issue.record("an example under '\(heading)' is not checked: add its command here")
                 continue

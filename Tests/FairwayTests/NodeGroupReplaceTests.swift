@@ -135,7 +135,7 @@ import Testing
 
         // A plan saved before the new group appeared is stale once it has.
         let saved = SavedPlan(source: .init(repository: nil, directory: "/repo", revision: "r"), target: "t", maxDeletions: nil,
-                              plan: replacing, document: [:])
+                              plan: replacing)
         #expect(saved.staleness(of: replacing).isEmpty)
         #expect(saved.staleness(of: replacing, target: "t").isEmpty)
         #expect(saved.staleness(of: replacing, target: "cluster prod") == ["the plan was made for t, not cluster prod"])

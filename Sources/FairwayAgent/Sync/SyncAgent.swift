@@ -25,7 +25,7 @@ public final class SyncAgent: Service, Sendable {
 
     let configuration: Configuration
     let reconciler: Reconciler
-    let store: StatusStore
+    let store: any StatusStoring
     public let metrics: SyncMetrics
     let elector: LeaderElector?
     let logger: Logger
@@ -34,7 +34,7 @@ public final class SyncAgent: Service, Sendable {
     private let status: Locked<SyncStatus>
     private let firstRunDone = Locked(false)
 
-    public init(configuration: Configuration, reconciler: Reconciler, store: StatusStore, metrics: SyncMetrics,
+    public init(configuration: Configuration, reconciler: Reconciler, store: any StatusStoring, metrics: SyncMetrics,
                 elector: LeaderElector?, repository: String, ref: String, logger: Logger) {
         self.configuration = configuration
         self.reconciler = reconciler

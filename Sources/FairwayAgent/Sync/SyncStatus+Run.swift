@@ -56,55 +56,6 @@ extension SyncStatus {
             }
             stages = run.stages
         }
-
-        public var json: JSONValue {
-            var object: JSONObject = [
-                ("id", .string(id)), ("trigger", .string(trigger?.rawValue ?? "")), ("result", .string(result?.rawValue ?? "")),
-                ("reason", .string(reason?.rawValue ?? "")), ("startedAt", .string(startedAt)), ("seconds", .double(seconds)),
-            ]
-            if let commit { object["commit"] = .string(commit) }
-            if !sourceNotes.isEmpty { object["sourceNotes"] = .array(sourceNotes.map(JSONValue.string)) }
-            object["driftCheck"] = .bool(driftCheck)
-            if let plan {
-                object["plan"] = ["create": .int(Int64(plan.create)), "update": .int(Int64(plan.update)), "delete": .int(Int64(plan.delete)),
-                                  "nodeGroups": .int(Int64(plan.nodeGroups)), "releases": .int(Int64(plan.releases))]
-            }
-            object["drift"] = .int(Int64(drift))
-            if let apply {
-                object["apply"] = ["applied": .int(Int64(apply.applied)), "failed": .int(Int64(apply.failed)),
-                                   "skipped": .int(Int64(apply.skipped)), "stopped": .bool(apply.stopped)]
-            }
-            var stageObject = JSONObject()
-            for stage in SyncRun.Stage.allCases { if let seconds = stages[stage] { stageObject[stage.rawValue] = .double(seconds) } }
-            object["stages"] = .object(stageObject)
-            return .object(object)
-        }
-
-        /// Read back from the ConfigMap; what is missing or of another type takes its default.
-        public init(json: JSONValue) {
-            func int(_ value: JSONValue?) -> Int { value?.intValue ?? 0 }
-            id = json["id"]?.stringValue ?? ""
-            trigger = json["trigger"]?.stringValue.flatMap(SyncRun.Trigger.init(rawValue:))
-            result = json["result"]?.stringValue.flatMap(SyncRun.Result.init(rawValue:))
-            reason = json["reason"]?.stringValue.flatMap(SyncRun.Reason.init(rawValue:))
-            startedAt = json["startedAt"]?.stringValue ?? ""
-            seconds = json["seconds"]?.doubleValue ?? 0
-            commit = json["commit"]?.stringValue
-            sourceNotes = (json["sourceNotes"]?.arrayValue ?? []).compactMap(\.stringValue)
-            driftCheck = json["driftCheck"] == .bool(true)
-            if let p = json["plan"] {
-                plan = PlanTotals(create: int(p["create"]), update: int(p["update"]), delete: int(p["delete"]),
-                                  nodeGroups: int(p["nodeGroups"]), releases: int(p["releases"]))
-            }
-            drift = int(json["drift"])
-            if let a = json["apply"] {
-                apply = ApplyTotals(applied: int(a["applied"]), failed: int(a["failed"]), skipped: int(a["skipped"]),
-                                    stopped: a["stopped"] == .bool(true))
-            }
-            for member in json["stages"]?.objectValue ?? JSONObject() {
-                if let stage = SyncRun.Stage(rawValue: member.key) { stages[stage] = member.value.doubleValue }
-            }
-        }
     }
 
     /// One GPU class as the status summarizes it.
@@ -113,6 +64,12 @@ extension SyncStatus {
             public var tenant: String
             public var guaranteed: Int
             public var target: Int
+
+            public init(tenant: String, guaranteed: Int, target: Int) {
+                self.tenant = tenant
+                self.guaranteed = guaranteed
+                self.target = target
+            }
         }
 
         public var gpuClass: String
@@ -123,6 +80,15 @@ extension SyncStatus {
         /// At most 100 tenants, so the status object stays small.
         public var tenants: [Share]
 
+        public init(gpuClass: String, capacity: Int, unit: String, guaranteed: Int, tenantCount: Int, tenants: [Share]) {
+            self.gpuClass = gpuClass
+            self.capacity = capacity
+            self.unit = unit
+            self.guaranteed = guaranteed
+            self.tenantCount = tenantCount
+            self.tenants = tenants
+        }
+
         init(_ allocation: ClassAllocation) {
             gpuClass = allocation.gpuClass
             capacity = allocation.capacity
@@ -131,22 +97,49 @@ extension SyncStatus {
             tenantCount = allocation.tenants.count
             tenants = allocation.tenants.prefix(100).map { Share(tenant: $0.tenant, guaranteed: $0.guaranteed, target: $0.target) }
         }
+    }
+}
 
-        init(json: JSONValue) {
-            gpuClass = json["class"]?.stringValue ?? "?"
-            capacity = json["capacity"]?.intValue ?? 0
-            unit = json["unit"]?.stringValue ?? ""
-            guaranteed = json["guaranteed"]?.intValue ?? 0
-            tenantCount = json["tenantCount"]?.intValue ?? 0
-            tenants = (json["tenants"]?.arrayValue ?? []).map {
-                Share(tenant: $0["tenant"]?.stringValue ?? "?", guaranteed: $0["guaranteed"]?.intValue ?? 0, target: $0["target"]?.intValue ?? 0)
-            }
-        }
+// The status document's parts, read leniently (see SyncStatus+Codable.swift); written as declared.
 
-        var json: JSONValue {
-            ["class": .string(gpuClass), "capacity": .int(Int64(capacity)), "unit": .string(unit),
-             "guaranteed": .int(Int64(guaranteed)), "tenantCount": .int(Int64(tenantCount)),
-             "tenants": .array(tenants.map { ["tenant": .string($0.tenant), "guaranteed": .int(Int64($0.guaranteed)), "target": .int(Int64($0.target))] })]
-        }
+extension SyncStatus.RunSummary.PlanTotals: Codable {
+    enum CodingKeys: String, CodingKey { case create, update, delete, nodeGroups, releases }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(create: c.lenient(Int.self, .create) ?? 0, update: c.lenient(Int.self, .update) ?? 0,
+                  delete: c.lenient(Int.self, .delete) ?? 0, nodeGroups: c.lenient(Int.self, .nodeGroups) ?? 0,
+                  releases: c.lenient(Int.self, .releases) ?? 0)
+    }
+}
+
+extension SyncStatus.RunSummary.ApplyTotals: Codable {
+    enum CodingKeys: String, CodingKey { case applied, failed, skipped, stopped }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(applied: c.lenient(Int.self, .applied) ?? 0, failed: c.lenient(Int.self, .failed) ?? 0,
+                  skipped: c.lenient(Int.self, .skipped) ?? 0, stopped: c.lenient(Bool.self, .stopped) ?? false)
+    }
+}
+
+extension SyncStatus.ClassSummary: Codable {
+    enum CodingKeys: String, CodingKey { case gpuClass = "class", capacity, unit, guaranteed, tenantCount, tenants }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(gpuClass: c.lenient(String.self, .gpuClass) ?? "?", capacity: c.lenient(Int.self, .capacity) ?? 0,
+                  unit: c.lenient(String.self, .unit) ?? "", guaranteed: c.lenient(Int.self, .guaranteed) ?? 0,
+                  tenantCount: c.lenient(Int.self, .tenantCount) ?? 0, tenants: c.lenient([Share].self, .tenants) ?? [])
+    }
+}
+
+extension SyncStatus.ClassSummary.Share: Codable {
+    enum CodingKeys: String, CodingKey { case tenant, guaranteed, target }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(tenant: c.lenient(String.self, .tenant) ?? "?", guaranteed: c.lenient(Int.self, .guaranteed) ?? 0,
+                  target: c.lenient(Int.self, .target) ?? 0)
     }
 }

@@ -6,6 +6,8 @@ import FairwayPipeline
 /// commit last fetched and last applied, the last run's result and plan totals, the errors that
 /// stand, the fairness summary and who leads. Built up run by run; a no-op run changes nothing here.
 public struct SyncStatus: Sendable, Equatable {
+    public static let currentFormatVersion = 1
+
     public var repository = ""
     public var ref = ""
     public var leader: String?
@@ -19,6 +21,9 @@ public struct SyncStatus: Sendable, Equatable {
     public var result: SyncRun.Result?
     /// A result this agent does not know (written by another version), kept as read.
     public private(set) var unknownResult: String?
+
+    /// Keeps a result read from a document that this agent does not know.
+    mutating func keepUnknownResult(_ text: String?) { unknownResult = text }
     /// The errors that stand after that run, one line each.
     public var errors: [String] = []
     /// Per GPU class: capacity, unit, guaranteed total and each tenant's guarantee and target.
@@ -55,35 +60,5 @@ public struct SyncStatus: Sendable, Equatable {
     /// cluster in sync (`fairway status` exits 2).
     public var needsAttention: Bool {
         !errors.isEmpty || unknownResult != nil || !(result.map { [.applied, .inSync].contains($0) } ?? true)
-    }
-
-    public var json: JSONValue {
-        var object: JSONObject = [("repository", .string(repository)), ("ref", .string(ref))]
-        func put(_ key: String, _ value: String?) { if let value { object[key] = .string(value) } }
-        put("leader", leader)
-        put("lastFetchedCommit", lastFetchedCommit)
-        put("lastFetchedAt", lastFetchedAt)
-        put("lastAppliedCommit", lastAppliedCommit)
-        put("lastAppliedAt", lastAppliedAt)
-        put("result", result?.rawValue ?? unknownResult)
-        object["errors"] = .array(errors.map { .string($0) })
-        if let lastRun { object["lastRun"] = lastRun.json }
-        object["fairness"] = .array(fairness.map(\.json))
-        return .object(object)
-    }
-
-    public init(json: JSONValue) {
-        repository = json["repository"]?.stringValue ?? ""
-        ref = json["ref"]?.stringValue ?? ""
-        leader = json["leader"]?.stringValue
-        lastFetchedCommit = json["lastFetchedCommit"]?.stringValue
-        lastFetchedAt = json["lastFetchedAt"]?.stringValue
-        lastAppliedCommit = json["lastAppliedCommit"]?.stringValue
-        lastAppliedAt = json["lastAppliedAt"]?.stringValue
-        result = json["result"]?.stringValue.flatMap(SyncRun.Result.init(rawValue:))
-        if result == nil, let text = json["result"]?.stringValue { unknownResult = text }
-        errors = (json["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
-        lastRun = json["lastRun"].map(RunSummary.init(json:))
-        fairness = (json["fairness"]?.arrayValue ?? []).map(ClassSummary.init(json:))
     }
 }
