@@ -138,13 +138,21 @@ public enum PlatformLayout {
 
     /// `.yaml` and `.yml` beside each other with one stem: both would describe one document.
     public static func sameStemDiagnostics(_ paths: [String]) -> [Diagnostic] {
-        var byStem: [String: [String]] = [:]
-        for path in paths {
-            let directory = path.split(separator: "/").dropLast().joined(separator: "/")
-            let name = path.split(separator: "/").last.map(String.init) ?? path
-            byStem["\(directory)/\(stem(of: name))", default: []].append(path)
+        // The path without the file name's extension names the document; only names seen twice are grouped.
+        var first: [Substring: Int] = [:]
+        first.reserveCapacity(paths.count)
+        var groups: [Int: [String]] = [:]
+        for (index, path) in paths.enumerated() {
+            let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex
+            let dot = path[slash...].utf8.lastIndex(of: UInt8(ascii: ".")) ?? path.endIndex
+            let key = path[..<dot]
+            if let earlier = first[key] {
+                groups[earlier, default: [paths[earlier]]].append(path)
+            } else {
+                first[key] = index
+            }
         }
-        return byStem.values.filter { $0.count > 1 }.flatMap { group -> [Diagnostic] in
+        return groups.values.flatMap { group -> [Diagnostic] in
             let sorted = group.sorted { ($0.hasSuffix(".yaml") ? 0 : 1, $0) < ($1.hasSuffix(".yaml") ? 0 : 1, $1) }
             return sorted.dropFirst().map { path in
                 .error("duplicate-file", "'\(path)' and '\(sorted[0])' describe the same document",

@@ -90,11 +90,7 @@ struct PlanCommand: AsyncParsableCommand {
             print(PlanView.text(plan, gpu: gpu, style: style), terminator: "")
             if let out { print("Saved the plan to \(out); apply it with: fairway apply \(out)") }
         }
-        fflush(nil)
-        // Exit without tearing down the desired and live trees: at scale that teardown costs more
-        // than it saves (the output is complete and flushed by exit).
-        if !plan.canApply { Glibc.exit(1) }
-        Glibc.exit(detailedExitcode && plan.hasChanges ? 2 : 0)
+        Run.exit(!plan.canApply ? 1 : detailedExitcode && plan.hasChanges ? 2 : 0)
     }
 
     /// Writes the saved plan (mode 0600: it names the cluster and its objects).
