@@ -5,7 +5,7 @@ import FairwayRender
 
 extension Pipeline {
     /// The live objects of a local state read as text: a row whose text is the desired object's but for
-    /// the source stamp becomes that desired object (with the stored stamp), without being parsed; every
+    /// the source stamp becomes that desired object itself, without being parsed; every
     /// other row is parsed, and a corrupt one fails the read as `listObjects` would. Sorted by key.
     static func resolve(_ stored: StoredObjects, desired: DesiredState) throws(PipelineError) -> [Manifest] {
         var positions: [String: Int] = [:]
@@ -15,8 +15,10 @@ extension Pipeline {
         let results = ParallelMap.map(stored.rows) { row -> Result<Manifest, LiveStateError> in
             if let position = index[row.identity] {
                 let wanted = manifests[position]
-                if let stamp = SourceStamp.match(stored: row.body, desired: JSONWriter.canonicalBytes(wanted.body)) {
-                    return .success(Manifest(key: wanted.key, body: SourceStamp.setting(stamp, in: wanted.body)))
+                // Equal but for the revision stamp, which the comparison ignores: the live object is the
+                // desired one itself, sharing its storage (no copy, and the comparison ends at once).
+                if SourceStamp.match(stored: row.body, desired: JSONWriter.canonicalBytes(wanted.body)) != nil {
+                    return .success(wanted)
                 }
             }
             return Result { () throws(LiveStateError) in try stored.manifest(row) }

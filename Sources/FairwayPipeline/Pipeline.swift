@@ -128,7 +128,9 @@ public struct Pipeline: Sendable {
 
     /// Plans the valid evaluation against live state. `maxDeletions` overrides cluster.yaml's;
     /// `adopt` names existing objects made outside Fairway that the plan takes over.
-    public func plan(_ evaluation: Evaluation, live: LiveSnapshot, maxDeletions: Int? = nil,
+    /// The snapshot is consumed: the local state's stored rows are released once they are resolved,
+    /// before the comparison builds the plan (at 10,000 tenants they are half a gigabyte).
+    public func plan(_ evaluation: Evaluation, live: consuming LiveSnapshot, maxDeletions: Int? = nil,
                      adopt: Set<String> = []) throws(PipelineError) -> Plan {
         guard let desired = evaluation.desired else {
             throw PipelineError("the repository has errors; nothing is planned from it")
@@ -136,7 +138,11 @@ public struct Pipeline: Sendable {
         let reconcile = evaluation.platform.cluster?.spec.reconcile
         let options = DiffOptions(prune: reconcile?.prune ?? true, maxDeletions: maxDeletions ?? reconcile?.maxDeletions,
                                   adopt: adopt)
-        let liveObjects = try live.stored.map { (stored) throws(PipelineError) in try Self.resolve(stored, desired: desired) } ?? live.objects
+        var liveObjects = live.objects
+        if let stored = live.stored {
+            live.stored = nil
+            liveObjects = try Self.resolve(consume stored, desired: desired)
+        }
         var plan = Differ.plan(desired: desired.manifests, tenants: desired.tenants, live: liveObjects,
                                liveSerial: live.serial, revision: desired.revision, options: options, memo: diffMemo)
         Differ.addTargets(to: &plan, desiredNodeGroups: desired.nodeGroups, liveNodeGroups: live.nodeGroups,
@@ -169,8 +175,10 @@ public struct Pipeline: Sendable {
         let evaluated = Result { () throws(PipelineError) in evaluate(try source()) }
         read.wait()
         let evaluation = try evaluated.get()
-        guard evaluation.isValid, let result = reading.result else { return (evaluation, nil) }
-        return (evaluation, try plan(evaluation, live: try result.get(), maxDeletions: maxDeletions, adopt: adopt))
+        guard evaluation.isValid, let result = reading.take() else { return (evaluation, nil) }
+        let snapshot = try result.get()
+        _ = consume result
+        return (evaluation, try plan(evaluation, live: snapshot, maxDeletions: maxDeletions, adopt: adopt))
     }
 }
 
@@ -197,4 +205,10 @@ public struct LiveSnapshot: Sendable {
 /// The result of the background live read; written once before `DispatchGroup.wait` returns.
 private final class LiveRead: @unchecked Sendable {
     var result: Result<LiveSnapshot, PipelineError>?
+
+    /// The result, no longer held here.
+    func take() -> Result<LiveSnapshot, PipelineError>? {
+        defer { result = nil }
+        return result
+    }
 }

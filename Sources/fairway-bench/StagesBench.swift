@@ -13,11 +13,11 @@ import FairwayViews
 enum StagesBench {
     static func run(directory: String, state: String) throws {
         let pipeline = Pipeline()
-        var rows: [(String, Double)] = []
+        var rows: [(String, Double, Int)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             let start = now()
             let value = try body()
-            rows.append((name, now() - start))
+            rows.append((name, now() - start, peakRSSMegabytes()))
             return value
         }
         let snapshot = try timed("read files") { try pipeline.readDirectory(directory) }
@@ -29,8 +29,8 @@ enum StagesBench {
                                     diagnostics: loaded.diagnostics + fairness.diagnostics, desired: desired)
         let plan = try timed("diff") { try pipeline.plan(evaluation, live: live) }
         let text = timed("plan text") { PlanView.text(plan, gpu: fairness.classes, style: .plain) }
-        for (name, seconds) in rows {
-            print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", seconds * 1000))
+        for (name, seconds, peak) in rows {
+            print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.1f ms %6d MB peak", seconds * 1000, peak))
         }
         print("objects \(desired.manifests.count), live \(live.objects.count), changes \(plan.changes.count), text \(text.utf8.count) bytes, peak \(peakRSSMegabytes()) MB")
     }
