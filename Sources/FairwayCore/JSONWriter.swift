@@ -60,20 +60,33 @@ public enum JSONWriter {
             if object.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
             let members = object.members
-            let order = sorted ? members.indices.sorted { members[$0].key.utf8.lexicographicallyPrecedes(members[$1].key.utf8) }
-                : Array(members.indices)
-            for (n, position) in order.enumerated() {
-                let member = members[position]
+            func member(_ n: Int, at position: Int) {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, pretty: pretty, indent: indent + 1)
-                writeString(member.key, into: &out)
+                writeString(members[position].key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
-                write(member.value, into: &out, pretty: pretty, indent: indent + 1, sorted: sorted)
+                write(members[position].value, into: &out, pretty: pretty, indent: indent + 1, sorted: sorted)
+            }
+            // Members already in key order (most of a rendered object's) are written without sorting.
+            if sorted, !isSortedByKey(members) {
+                let order = members.indices.sorted { members[$0].key.utf8.lexicographicallyPrecedes(members[$1].key.utf8) }
+                for (n, position) in order.enumerated() { member(n, at: position) }
+            } else {
+                for position in members.indices { member(position, at: position) }
             }
             newline(&out, pretty: pretty, indent: indent)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func isSortedByKey(_ members: [(key: String, value: JSONValue)]) -> Bool {
+        var index = members.startIndex + 1
+        while index < members.endIndex {
+            if !members[index - 1].key.utf8.lexicographicallyPrecedes(members[index].key.utf8) { return false }
+            index += 1
+        }
+        return true
     }
 
     private static func newline(_ out: inout [UInt8], pretty: Bool, indent: Int) {

@@ -184,6 +184,12 @@ import Testing
         // Idempotent, and scalars are untouched.
         #expect(JSONWriter.string(sorted.sortedRecursively()) == JSONWriter.string(sorted))
         #expect(JSONValue.string("s").sortedRecursively() == "s")
+        // The canonical writer gives the same bytes without copying the tree, for members stored in
+        // order, out of order and both at different depths.
+        #expect(JSONWriter.canonicalBytes(value) == JSONWriter.bytes(sorted))
+        #expect(JSONWriter.canonicalBytes(sorted) == JSONWriter.bytes(sorted))
+        let mixed: JSONValue = ["a": ["d": 1, "c": ["y": 1, "x": 2]], "b": ["p": 1, "q": 2], "c": ["z": 1]]
+        #expect(String(decoding: JSONWriter.canonicalBytes(mixed), as: UTF8.self) == #"{"a":{"c":{"x":2,"y":1},"d":1},"b":{"p":1,"q":2},"c":{"z":1}}"#)
     }
 
     @Test func objectSubscriptReplacesInPlaceAndRemoves() {
