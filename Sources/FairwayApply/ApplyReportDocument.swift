@@ -76,9 +76,9 @@ public struct ApplyReportDocument: Sendable, Hashable, Codable {
             try c.encode(outcome, forKey: .outcome)
             try c.encode(error, forKey: .error)
             if !conflicts.isEmpty { try c.encode(conflicts, forKey: .conflicts) }
-            if let health { try c.encode(health, forKey: .health) }
-            if let stage { try c.encode(stage, forKey: .stage) }
-            if let seconds { try c.encode(seconds, forKey: .seconds) }
+            try c.encodeWhenPresent(health, forKey: .health)
+            try c.encodeWhenPresent(stage, forKey: .stage)
+            try c.encodeWhenPresent(seconds, forKey: .seconds)
         }
     }
 
@@ -96,10 +96,7 @@ public struct ApplyReportDocument: Sendable, Hashable, Codable {
     static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     /// The document as JSON, members in the documented order.
-    public var json: JSONValue {
-        // Seconds are measured wall times (finite); nothing else can fail to encode.
-        (try? JSONValueEncoder().encode(self)) ?? .null
-    }
+    public var json: JSONValue { JSONValueEncoder.document(self) }
 }
 
 extension ApplyReportDocument {

@@ -1,13 +1,6 @@
 extension JSONValue: Codable {
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
-        if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
+        if let keyed = try? decoder.container(keyedBy: JSONCodingKey.self) {
             var object = JSONObject()
             for key in keyed.allKeys { object[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key) }
             self = .object(object)
@@ -48,8 +41,8 @@ extension JSONValue: Codable {
             var c = encoder.unkeyedContainer()
             for item in items { try c.encode(item) }
         case let .object(object):
-            var c = encoder.container(keyedBy: AnyKey.self)
-            for member in object.members { try c.encode(member.value, forKey: AnyKey(stringValue: member.key)) }
+            var c = encoder.container(keyedBy: JSONCodingKey.self)
+            for member in object.members { try c.encode(member.value, forKey: JSONCodingKey(stringValue: member.key)) }
         }
     }
 }

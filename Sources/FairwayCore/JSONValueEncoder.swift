@@ -16,6 +16,19 @@ public struct JSONValueEncoder: Sendable {
         try value.encode(to: ValueEncoder(node: node, codingPath: [], nullForAbsent: absentMembers == .null))
         return node.value
     }
+
+    /// A document Fairway writes: strings, integers, booleans, JSON values and measured (finite)
+    /// seconds, which cannot fail to encode; should one hold a non-finite number, `fallback`.
+    public static func document<T: Encodable>(_ value: T, fallback: JSONValue = .null) -> JSONValue {
+        (try? JSONValueEncoder().encode(value)) ?? fallback
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Writes the member only when it has a value, whatever the encoder does with absent members.
+    public mutating func encodeWhenPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) }
+    }
 }
 
 /// A value being built: a leaf, an object whose members arrive in order, or an array.
@@ -85,6 +98,7 @@ final class EncodingNode {
     }
 }
 
+/// A coding key for any member name or list position.
 struct JSONCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int?

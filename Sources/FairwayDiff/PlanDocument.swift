@@ -65,7 +65,7 @@ public struct PlanDocument: Sendable, Hashable, Codable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             action = try c.decode(Change.Action.self, forKey: .action)
             tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
-            adopted = try c.decodeIfPresent(Bool.self, forKey: .adopted)
+            adopted = try c.decodeIfPresent(Bool.self, forKey: .adopted) == true ? true : nil
             fields = try c.decode([FieldChange].self, forKey: .fields)
         }
 
@@ -75,7 +75,7 @@ public struct PlanDocument: Sendable, Hashable, Codable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(action, forKey: .action)
             try c.encode(tenant, forKey: .tenant)
-            if adopted == true { try c.encode(true, forKey: .adopted) }
+            try c.encodeWhenPresent(adopted, forKey: .adopted)
             try c.encode(fields, forKey: .fields)
         }
     }
@@ -157,10 +157,7 @@ public struct PlanDocument: Sendable, Hashable, Codable {
     }
 
     /// The document as JSON, members in the documented order.
-    public var json: JSONValue {
-        // Every member is a string, number, list or object of them: encoding cannot fail.
-        (try? JSONValueEncoder().encode(self)) ?? .null
-    }
+    public var json: JSONValue { JSONValueEncoder.document(self) }
 }
 
 extension PlanDocument.NodeGroupChange {

@@ -96,10 +96,7 @@ public struct SavedPlan: Sendable, Equatable, Codable {
     // MARK: File format
 
     /// The file's JSON, members in the documented order.
-    public func json() -> JSONValue {
-        // Strings, integers and the plan document: encoding cannot fail.
-        (try? JSONValueEncoder().encode(self)) ?? .null
-    }
+    public func json() -> JSONValue { JSONValueEncoder.document(self) }
 
     /// Reads a saved plan, naming what is wrong with a file that is not one.
     public static func parse(_ bytes: [UInt8], path: String) throws(SavedPlanError) -> SavedPlan {

@@ -19,7 +19,7 @@ struct ClassEvaluation: Sendable {
     var diagnostics: [Diagnostic] = []
     /// Findings that follow from another error in the same file (left out when that error stands).
     var consequences: [Diagnostic] = []
-    /// The class to replay (its `index` is set by the caller); nil when it is not predicted.
+    /// The class to replay (the caller sets its `index`, the class's place in the report); nil when it is not predicted.
     var replay: Replay?
 
     init(_ className: String, _ classPolicy: GpuFairnessPolicySpec.ClassPolicy, _ inputs: Inputs) {

@@ -79,7 +79,7 @@ public enum Fairness {
         var diagnostics: [Diagnostic] = []
         // Findings that follow from another error in the same file are left out: one mistake, one diagnostic.
         var consequences: [Diagnostic] = []
-        var pending: [(Int, KueueQuotas.ClassQueues, [ClassWorkload], [String: Int])] = []
+        var pending: [Replay] = []
         var classes: [ClassAllocation] = []
         // Classes are checked independently: in parallel, in name order.
         let inputs = ClassEvaluation.Inputs(platform: platform, policy: policy, capacity: capacity, demand: demand, units: units,
@@ -90,20 +90,22 @@ public enum Fairness {
         for (index, result) in evaluated.enumerated() {
             diagnostics += result.diagnostics
             consequences += result.consequences
-            if let replay = result.replay { pending.append((index, replay.queues, replay.workloads, replay.fairPoints)) }
+            if var replay = result.replay {
+                replay.index = index
+                pending.append(replay)
+            }
             classes.append(result.allocation)
         }
         // Classes replay independently: in parallel, each on its own scheduler.
         let orders = prediction.arrivalOrders
-        let predictions = ParallelMap.map(pending.map { Replay(index: $0.0, queues: $0.1, workloads: $0.2, fairPoints: $0.3) },
-                                          minimumCount: 2) {
+        let predictions = ParallelMap.map(pending, minimumCount: 2) {
             AdmissionPredictor.predict($0.queues, workloads: $0.workloads, fairPoints: $0.fairPoints, orderCount: orders)
         }
         for (replay, result) in zip(pending, predictions) {
-            classes[replay.0].orders = result.orders
-            classes[replay.0].workloads = result.workloads
-            for i in classes[replay.0].tenants.indices {
-                classes[replay.0].tenants[i].predicted = result.bands[classes[replay.0].tenants[i].tenant]
+            classes[replay.index].orders = result.orders
+            classes[replay.index].workloads = result.workloads
+            for i in classes[replay.index].tenants.indices {
+                classes[replay.index].tenants[i].predicted = result.bands[classes[replay.index].tenants[i].tenant]
             }
             diagnostics += result.diagnostics
         }
@@ -118,7 +120,7 @@ public enum Fairness {
 
 /// One class to replay: its position in the report and what the predictor needs.
 struct Replay: Sendable {
-    let index: Int
+    var index: Int
     let queues: KueueQuotas.ClassQueues
     let workloads: [ClassWorkload]
     let fairPoints: [String: Int]

@@ -52,7 +52,7 @@ public enum DiffView {
         // The object, node group and release changes as a plan document has them; the GPU changes are
         // the diff's own (guarantee, fair point and predicted band per tenant), not the plan's guarantee moves.
         for key in ["summary", "tenants", "orphaned", "orphanedTargets", "changes", "nodeGroups", "releases"] { o[key] = planned[key] ?? .null }
-        o["gpuChanges"] = (try? JSONValueEncoder().encode(diff.gpuChanges)) ?? .array([])
+        o["gpuChanges"] = JSONValueEncoder.document(diff.gpuChanges, fallback: .array([]))
         o["diagnostics"] = .array(diff.diagnostics.map(DiagnosticsView.json))
         return .object(o)
     }

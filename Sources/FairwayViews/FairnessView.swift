@@ -85,7 +85,7 @@ public enum FairnessView {
 
     /// The classes as `fairway fairness` and `fairway plan` write them.
     public static func json(_ classes: [ClassAllocation]) -> JSONValue {
-        (try? JSONValueEncoder().encode(classes.map(ClassAllocationRecord.init))) ?? .array([])
+        JSONValueEncoder.document(classes.map(ClassAllocationRecord.init), fallback: .array([]))
     }
 
     /// The document `fairway fairness --output json` prints.

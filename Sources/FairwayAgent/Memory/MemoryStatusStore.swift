@@ -1,4 +1,5 @@
 import FairwayCore
+import FairwayPipeline
 
 /// The status and Events in memory, as `StatusStore` keeps them in the cluster: the status goes
 /// through its JSON document on every write (so what is read back is what another agent would read),
@@ -18,6 +19,7 @@ public final class MemoryStatusStore: StatusStoring {
     }
 
     private let state = Locked(State())
+    private static let unreachable = MemoryClusterError(message: "the status store cannot be reached")
 
     public init(status: SyncStatus? = nil) { state.withLock { $0.document = status?.json } }
 
@@ -31,29 +33,24 @@ public final class MemoryStatusStore: StatusStoring {
     public func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
     public func read() async throws -> SyncStatus? {
-        try state.withLock { state throws(MemoryStoreUnavailable) in
-            if state.failing { throw MemoryStoreUnavailable() }
+        try state.withLock { state throws(MemoryClusterError) in
+            if state.failing { throw Self.unreachable }
             return state.document.map(SyncStatus.init(json:))
         }
     }
 
     public func write(_ status: SyncStatus) async throws {
-        try state.withLock { state throws(MemoryStoreUnavailable) in
-            if state.failing { throw MemoryStoreUnavailable() }
+        try state.withLock { state throws(MemoryClusterError) in
+            if state.failing { throw Self.unreachable }
             state.document = status.json
         }
     }
 
     public func event(type: String, reason: String, message: String, reportingInstance: String) async throws {
-        try state.withLock { state throws(MemoryStoreUnavailable) in
-            if state.failing { throw MemoryStoreUnavailable() }
+        try state.withLock { state throws(MemoryClusterError) in
+            if state.failing { throw Self.unreachable }
             let event = Event(type: type, reason: reason, message: String(message.prefix(1024)))
             if state.events.last != event { state.events.append(event) }
         }
     }
-}
-
-/// What a failing in-memory store throws.
-public struct MemoryStoreUnavailable: Error, CustomStringConvertible {
-    public var description: String { "the status store cannot be reached" }
 }

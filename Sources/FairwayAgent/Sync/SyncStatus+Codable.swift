@@ -20,7 +20,7 @@ extension SyncStatus: Codable {
         lastAppliedAt = c.lenient(String.self, .lastAppliedAt)
         let resultText = c.lenient(String.self, .result)
         result = resultText.flatMap(SyncRun.Result.init(rawValue:))
-        if result == nil { keepUnknownResult(resultText) }
+        if result == nil { unknownResult = resultText }
         errors = c.lenient([String].self, .errors) ?? []
         lastRun = c.lenient(RunSummary.self, .lastRun)
         fairness = c.lenient([ClassSummary].self, .fairness) ?? []
@@ -43,10 +43,7 @@ extension SyncStatus: Codable {
     }
 
     /// The document as JSON.
-    public var json: JSONValue {
-        // Strings, integers and finite measured seconds: encoding cannot fail.
-        (try? JSONValueEncoder().encode(self)) ?? .object(JSONObject())
-    }
+    public var json: JSONValue { JSONValueEncoder.document(self, fallback: .object(JSONObject())) }
 
     /// Reads the document; anything that is not an object reads as an empty status.
     public init(json: JSONValue) {
@@ -102,11 +99,4 @@ extension SyncStatus.RunSummary: Codable {
 extension KeyedDecodingContainer {
     /// The member's value, or nil when it is missing, null or of another type.
     func lenient<T: Decodable>(_ type: T.Type, _ key: Key) -> T? { (try? decodeIfPresent(T.self, forKey: key)) ?? nil }
-}
-
-extension KeyedEncodingContainer {
-    /// Writes the member only when it has a value, whatever the encoder does with absent members.
-    mutating func encodeWhenPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        if let value { try encode(value, forKey: key) }
-    }
 }

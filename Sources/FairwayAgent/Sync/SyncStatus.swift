@@ -20,10 +20,7 @@ public struct SyncStatus: Sendable, Equatable {
     /// The result of that run (`applied`, `invalid`, `failed`, ...).
     public var result: SyncRun.Result?
     /// A result this agent does not know (written by another version), kept as read.
-    public private(set) var unknownResult: String?
-
-    /// Keeps a result read from a document that this agent does not know.
-    mutating func keepUnknownResult(_ text: String?) { unknownResult = text }
+    public internal(set) var unknownResult: String?
     /// The errors that stand after that run, one line each.
     public var errors: [String] = []
     /// Per GPU class: capacity, unit, guaranteed total and each tenant's guarantee and target.
