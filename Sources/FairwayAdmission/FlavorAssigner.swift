@@ -53,6 +53,8 @@ func shouldTryNextFlavor(_ mode: GranularMode, _ fungibility: FlavorFungibility)
 
 struct FlavorChoice {
     var resource: Int
+    /// The flavor-resource index of (`flavor`, `resource`).
+    var fr: Int
     var flavor: String
     var mode: AssignMode
     var borrow: Int
@@ -109,9 +111,7 @@ extension Scheduler {
     func preemptionFRs(_ a: Assignment) -> [Int] {
         var out: [Int] = []
         for ps in a.podSets {
-            for f in ps.flavors where f.mode == .preempt {
-                if let fr = tree.frIndex[FlavorResource(f.flavor, tree.resourceNames[f.resource])], !out.contains(fr) { out.append(fr) }
-            }
+            for f in ps.flavors where f.mode == .preempt && !out.contains(f.fr) { out.append(f.fr) }
         }
         return out
     }
@@ -119,37 +119,32 @@ extension Scheduler {
     /// Kueue's `FlavorAssigner.Assign`, with optional reduced pod counts (partial admission).
     func assignFlavors(_ id: Int, counts: [Int32]? = nil) -> Assignment {
         let w = workloads[id]
-        let cq = w.cq
-        let q = queues[cq]
         var assignment = Assignment()
         for (psIndex, ps) in w.spec.podSets.enumerated() {
             let count = counts?[psIndex] ?? ps.count
-            // Total requests of the pod set, by resource name.
-            var requests: [(String, Int64)] = ps.requests.map { ($0.key, $0.value * Int64(count)) }.sorted { $0.0 < $1.0 }
-            if q.coversPods { requests.removeAll { $0.0 == "pods" }; requests.append(("pods", Int64(count))) }
+            let compiled = w.podSets[psIndex]
+            let requests = compiled.requests
             var choice = PodSetChoice(name: ps.name, count: count, flavors: [], reasons: [], failed: false)
-            var assigned: Set<String> = []
-            for (resName, quantity) in requests {
-                let r = tree.resourceIndex[resName]
-                let group = r.map { q.groupOf[$0] } ?? -1
-                if group < 0 {
+            var assigned: [Int] = []
+            for request in requests {
+                let quantity = request.amount(count: count)
+                if request.group < 0 {
                     if quantity == 0 { continue }
                     choice.failed = true
                     choice.flavors = []
-                    choice.reasons = ["resource \(resName) unavailable in ClusterQueue"]
+                    choice.reasons = ["resource \(request.name) unavailable in ClusterQueue"]
                     break
                 }
-                if assigned.contains(resName) { continue }
-                let groupRequests = requests.filter { req in tree.resourceIndex[req.0].map { q.groupOf[$0] == group } ?? false }
-                let (found, reasons) = findFlavor(id, psIndex: psIndex, ps: ps, group: group, requests: groupRequests,
-                                                  firstResource: r!, usageSoFar: assignment.usage)
+                if assigned.contains(request.resource) { continue }
+                let (found, reasons) = findFlavor(id, psIndex: psIndex, group: request.group, compiled: compiled, count: count,
+                                                  firstResource: request.resource, usageSoFar: assignment.usage)
                 if found.isEmpty {
                     choice.failed = true
                     choice.flavors = []
                     choice.reasons = reasons ?? []
                     break
                 }
-                for f in found { assigned.insert(tree.resourceNames[f.resource]) }
+                for f in found { assigned.append(f.resource) }
                 choice.flavors.append(contentsOf: found)
                 if let reasons { choice.reasons.append(contentsOf: reasons) }
             }
@@ -157,10 +152,8 @@ extension Scheduler {
             var tried: [Int: Int] = [:]
             for f in choice.flavors {
                 assignment.borrowing = max(assignment.borrowing, f.borrow)
-                let amount = requests.first { $0.0 == tree.resourceNames[f.resource] }?.1 ?? 0
-                if let fr = tree.frIndex[FlavorResource(f.flavor, tree.resourceNames[f.resource])] {
-                    addAmount(&assignment.usage, fr, amount)
-                }
+                let amount = requests.first { $0.resource == f.resource }.map { $0.amount(count: count) } ?? 0
+                addAmount(&assignment.usage, f.fr, amount)
                 tried[f.resource] = f.triedIndex
             }
             assignment.lastTried.append(tried)
@@ -172,11 +165,12 @@ extension Scheduler {
 
     /// Kueue's `findFlavorForPodSets` for one resource group: the chosen flavor for each of the
     /// group's requested resources, and the reasons (nil when the choice fits).
-    private func findFlavor(_ id: Int, psIndex: Int, ps: PodSet, group: Int, requests: [(String, Int64)], firstResource: Int,
+    private func findFlavor(_ id: Int, psIndex: Int, group: Int, compiled: CompiledPodSet, count: Int32, firstResource: Int,
                             usageSoFar: [FRAmount]) -> ([FlavorChoice], [String]?) {
         let w = workloads[id]
         let q = queues[w.cq]
         let flavorNames = q.groupFlavors[group]
+        let digest = compiled.groups[group]!
         let fungibility = q.config.flavorFungibility
         var reasons: [String] = []
         var best: [FlavorChoice] = []
@@ -188,18 +182,19 @@ extension Scheduler {
         while idx < flavorNames.count {
             attempted = idx
             let fName = flavorNames[idx]
-            if let mismatch = flavorMismatch(fName, ps) {
+            if let mismatch = digest.mismatch[idx] {
                 reasons.append(mismatch)
                 idx += 1
                 continue
             }
             var choices: [FlavorChoice] = []
             var representative = GranularMode.best
-            for (resName, val) in requests {
-                let r = tree.resourceIndex[resName]!
-                guard let fr = tree.frIndex[FlavorResource(fName, resName)] else {
+            for (member, position) in digest.members.enumerated() {
+                let request = compiled.requests[position]
+                let val = request.amount(count: count)
+                guard let fr = digest.frs[idx][member] else {
                     // No quota for this resource in this flavor: Kueue sees zero quota.
-                    reasons.append("insufficient quota for \(resName) in flavor \(fName), previously considered podsets requests (0) + current podset request (\(formatAmount(resName, val))) > maximum capacity (0)")
+                    reasons.append("insufficient quota for \(request.name) in flavor \(fName), previously considered podsets requests (0) + current podset request (\(formatAmount(request.name, val))) > maximum capacity (0)")
                     representative = GranularMode.worst
                     break
                 }
@@ -209,7 +204,7 @@ extension Scheduler {
                 let mode = GranularMode(preemption: pm, borrowing: borrow)
                 if isPreferred(representative, mode, fungibility) { representative = mode }
                 if representative.preemption == .noFit { break }
-                choices.append(FlavorChoice(resource: r, flavor: fName, mode: pm.assignMode, borrow: borrow, triedIndex: 0))
+                choices.append(FlavorChoice(resource: request.resource, fr: fr, flavor: fName, mode: pm.assignMode, borrow: borrow, triedIndex: 0))
             }
             if !shouldTryNextFlavor(representative, fungibility) {
                 best = choices

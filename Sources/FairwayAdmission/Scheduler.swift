@@ -72,6 +72,8 @@ struct WorkloadRecord {
     var admittedPos: Int = -1
     /// Its `EvaluationShape`'s number, −1 when it has no ClusterQueue.
     var shape: Int = -1
+    /// Its pod sets digested for its ClusterQueue (empty when it has none).
+    var podSets: [CompiledPodSet] = []
 }
 
 /// Per ClusterQueue: configuration digested for flavor assignment, the pending heap, the
@@ -186,7 +188,8 @@ public final class Scheduler {
         let id = workloads.count
         let cq = tree.cqIndex[workload.clusterQueue] ?? -1
         workloads.append(WorkloadRecord(spec: workload, cq: cq, state: .queued, zobrist: nextRandom(),
-                                        shape: cq >= 0 ? shapeNumber(of: workload, cq: cq) : -1))
+                                        shape: cq >= 0 ? shapeNumber(of: workload, cq: cq) : -1,
+                                        podSets: cq >= 0 ? compilePodSets(workload, cq: cq) : []))
         workloadIndex[workload.name] = id
         return id
     }

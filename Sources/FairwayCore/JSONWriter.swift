@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes `JSONValue` trees as JSON text: compact, or indented with two spaces.
 ///
 /// Output is deterministic: object members in their stored order (use `sortedRecursively()` first for
@@ -25,10 +31,11 @@ public enum JSONWriter {
         write(value, into: &out, pretty: false, indent: 0, sorted: true)
     }
 
-    /// The canonical form of `value` (see `appendCanonical`).
-    public static func canonicalBytes(_ value: JSONValue) -> [UInt8] {
+    /// The canonical form of `value` (see `appendCanonical`), in a buffer that starts with room for
+    /// `capacity` bytes (the expected length saves the buffer's regrowth).
+    public static func canonicalBytes(_ value: JSONValue, reservingCapacity capacity: Int = 256) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
+        bytes.reserveCapacity(capacity)
         appendCanonical(value, to: &bytes)
         return bytes
     }
@@ -70,7 +77,7 @@ public enum JSONWriter {
             }
             // Members already in key order (most of a rendered object's) are written without sorting.
             if sorted, !isSortedByKey(members) {
-                let order = members.indices.sorted { members[$0].key.utf8.lexicographicallyPrecedes(members[$1].key.utf8) }
+                let order = members.indices.sorted { keyPrecedes(members[$0].key, members[$1].key) }
                 for (n, position) in order.enumerated() { member(n, at: position) }
             } else {
                 for position in members.indices { member(position, at: position) }
@@ -83,10 +90,25 @@ public enum JSONWriter {
     private static func isSortedByKey(_ members: [(key: String, value: JSONValue)]) -> Bool {
         var index = members.startIndex + 1
         while index < members.endIndex {
-            if !members[index - 1].key.utf8.lexicographicallyPrecedes(members[index].key.utf8) { return false }
+            if !keyPrecedes(members[index - 1].key, members[index].key) { return false }
             index += 1
         }
         return true
+    }
+
+    /// Whether `a` sorts before `b` by their UTF-8 bytes (the canonical member order): memcmp over
+    /// the strings' contiguous bytes, the generic comparison only for strings without them.
+    @inline(__always)
+    static func keyPrecedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+        if let fast, let result = fast { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private static func newline(_ out: inout [UInt8], pretty: Bool, indent: Int) {

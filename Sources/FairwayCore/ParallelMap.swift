@@ -16,17 +16,21 @@ public enum ParallelMap {
     public static func map<T: Sendable, R: Sendable>(_ items: [T], minimumCount: Int = threshold,
                                                      _ transform: @Sendable (T) -> R) -> [R] {
         guard items.count >= max(2, minimumCount) else { return items.map(transform) }
-        let slots = ResultSlots<R>(count: items.count)
         let chunks = min(items.count, max(1, System.activeProcessorCount) * 4)
-        items.withUnsafeBufferPointer { buffer in
-            let input = UnsafeInput(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let lower = chunk * input.buffer.count / chunks
-                let upper = (chunk + 1) * input.buffer.count / chunks
-                for index in lower..<upper { slots.set(index, transform(input.buffer[index])) }
+        // Each worker initializes its own range of the result's storage in place: no slots to
+        // allocate, fill with nil and copy out afterwards.
+        return [R](unsafeUninitializedCapacity: items.count) { output, initialized in
+            items.withUnsafeBufferPointer { buffer in
+                let input = UnsafeInput(buffer: buffer), results = UnsafeOutput(buffer: output)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    let lower = chunk * input.buffer.count / chunks
+                    let upper = (chunk + 1) * input.buffer.count / chunks
+                    for index in lower..<upper { (results.buffer.baseAddress! + index).initialize(to: transform(input.buffer[index])) }
+                }
             }
+            // The transform cannot throw, so every index was initialized once concurrentPerform returns.
+            initialized = items.count
         }
-        return slots.values()
     }
 }
 
@@ -35,27 +39,9 @@ private struct UnsafeInput<T>: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<T>
 }
 
-/// One slot per result; each index is written by exactly one worker, so no lock is needed.
-///
-/// The slots are raw memory allocated once, not an array: an array's
-/// `withUnsafeMutableBufferPointer` moves the buffer out of the array for the duration of the call,
-/// so workers calling it at the same time would race on the array itself.
-private final class ResultSlots<R>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<R?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    func set(_ index: Int, _ value: R) { storage[index] = value }
-
-    func values() -> [R] { storage.map { $0! } }
+/// The result's storage; each index is initialized by exactly one worker, so no lock is needed.
+private struct UnsafeOutput<R>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<R>
 }
 
 /// Processor count without Foundation.

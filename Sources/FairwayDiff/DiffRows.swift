@@ -38,6 +38,12 @@ struct DiffRows {
     /// row must be computed.
     static func make(desired: [Manifest], live: [Manifest], taking previous: inout [DiffRow], sameLive: Bool,
                      lookup: () -> [ObjectKey: Int]) -> DiffRows {
+        if previous.isEmpty {
+            // Nothing to carry over (no memo, or its first plan): every row is computed, in parallel.
+            let index = lookup()
+            let rows = ParallelMap.map(Array(desired.indices)) { position in row(for: desired[position], live: live, index: index) }
+            return DiffRows(rows: rows, dropped: [], freshPositions: Array(desired.indices))
+        }
         var rows: [DiffRow] = []
         swap(&rows, &previous)
         var pending: [Int] = []

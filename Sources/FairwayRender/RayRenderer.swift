@@ -18,7 +18,7 @@ import FairwayModel
 /// v0.18). A workload without a GPU class has no LocalQueue and is not queued.
 ///
 /// Priority: the workload's class, else the tenant's default, else the cluster's default.
-struct RayRenderer {
+struct RayRenderer: Sendable {
     let workload: RayWorkload
     let tenant: Document<TenantSpec>
     /// The priority class in effect, already resolved (see `RayRenderer.priorityClass`).

@@ -76,13 +76,16 @@ public struct Renderer: Sendable {
         tenants += kueue.tenants
         let classesWithPools = platform.gpuClasses
         let hosting = NotebookHosting(platform)
-        for tenant in platform.tenants {
+        // Tenants render independently of each other: in parallel, added in declaration order.
+        let cache = self.cache
+        let perTenant = ParallelMap.map(platform.tenants) { tenant in
             let queueClasses = (tenant.spec.gpuClasses ?? []).filter { classesWithPools.contains($0) }
             let notebooks = (tenant.spec.notebooks?.profiles ?? []).isEmpty ? nil : hosting
             let key = RenderCache.key(tenant, queueClasses: queueClasses, notebooks: notebooks)
             let render = { TenantRenderer(tenant: tenant, queueClasses: queueClasses, notebooks: notebooks).render() }
-            add(cache?.manifests(for: key, render: render) ?? render(), tenant: tenant.name)
+            return cache?.manifests(for: key, render: render) ?? render()
         }
+        for (tenant, rendered) in zip(platform.tenants, perTenant) { add(rendered, tenant: tenant.name) }
         let ray = renderRay(platform)
         manifests += ray.manifests
         tenants += ray.tenants
@@ -99,10 +102,9 @@ public struct Renderer: Sendable {
 extension Renderer {
     /// Every Ray workload whose tenant exists, with the placement of each GPU class computed once.
     func renderRay(_ platform: Platform) -> (manifests: [Manifest], tenants: [String?]) {
-        var manifests: [Manifest] = []
-        var tenants: [String?] = []
         let units = GPUCapacity.unitsByClass(platform)
         var placements: [String: RayPlacement] = [:]
+        var renderers: [RayRenderer] = []
         for workload in platform.rayWorkloads {
             guard let tenant = platform.tenant(named: workload.tenant) else { continue }
             let placement = workload.spec.gpuClass.map { gpuClass in
@@ -111,16 +113,18 @@ extension Renderer {
                 placements[gpuClass] = placement
                 return placement
             }
-            let renderer = RayRenderer(
+            renderers.append(RayRenderer(
                 workload: workload, tenant: tenant,
                 priorityClass: platform.priorityClass(of: workload),
-                placement: placement)
-            let render = { [renderer.render()] }
-            let manifest = (cache?.manifests(for: renderer.cacheKey, render: render) ?? render())[0]
-            tenants.append(workload.tenant)
-            manifests.append(manifest)
+                placement: placement))
         }
-        return (manifests, tenants)
+        // Each workload renders on its own: in parallel, kept in declaration order.
+        let cache = self.cache
+        let manifests = ParallelMap.map(renderers) { renderer in
+            let render = { [renderer.render()] }
+            return (cache?.manifests(for: renderer.cacheKey, render: render) ?? render())[0]
+        }
+        return (manifests, renderers.map { $0.workload.tenant })
     }
 }
 

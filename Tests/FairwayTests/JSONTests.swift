@@ -190,6 +190,12 @@ import Testing
         #expect(JSONWriter.canonicalBytes(sorted) == JSONWriter.bytes(sorted))
         let mixed: JSONValue = ["a": ["d": 1, "c": ["y": 1, "x": 2]], "b": ["p": 1, "q": 2], "c": ["z": 1]]
         #expect(String(decoding: JSONWriter.canonicalBytes(mixed), as: UTF8.self) == #"{"a":{"c":{"x":2,"y":1},"d":1},"b":{"p":1,"q":2},"c":{"z":1}}"#)
+        // Keys compare by their bytes: a prefix first, the empty key before all, long (heap) keys
+        // and non-ASCII ones alike.
+        let keys: JSONValue = ["abc": 1, "ab": 2, "": 3, "kueue.x-k8s.io/queue-name-long": 4, "kueue.x-k8s.io/queue": 5, "é": 6, "z": 7]
+        #expect(String(decoding: JSONWriter.canonicalBytes(keys), as: UTF8.self)
+            == #"{"":3,"ab":2,"abc":1,"kueue.x-k8s.io/queue":5,"kueue.x-k8s.io/queue-name-long":4,"z":7,"é":6}"#)
+        #expect(JSONWriter.canonicalBytes(keys) == JSONWriter.bytes(keys.sortedRecursively()))
     }
 
     @Test func objectSubscriptReplacesInPlaceAndRemoves() {

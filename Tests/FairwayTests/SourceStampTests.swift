@@ -55,6 +55,16 @@ import FairwayDiff
         #expect(SourceStamp.match(stored: Self.bytes(Self.body(source: nil, data: "w")), desired: desired) == nil)
     }
 
+    @Test func shortAndTruncatedBytesNeverReadOutOfBounds() {
+        let needle = Array("\"\(Ownership.sourceAnnotation)\":\"".utf8)
+        #expect(SourceStamp.match(stored: [], desired: []) == "")
+        #expect(SourceStamp.match(stored: Array("{}".utf8), desired: []) == nil)
+        #expect(SourceStamp.match(stored: [], desired: Array("{}".utf8)) == nil)
+        // The annotation's key at the very end, its value cut off.
+        #expect(SourceStamp.match(stored: needle, desired: needle) == nil)
+        #expect(SourceStamp.match(stored: needle + Array("x@r".utf8), desired: needle + Array("x".utf8)) == nil)
+    }
+
     @Test func aQuoteInsideAStringIsNotTheAnnotation() {
         let tricky: JSONValue = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "c"],
                                  "data": ["k": .string("\"\(Ownership.sourceAnnotation)\":\"x")]]

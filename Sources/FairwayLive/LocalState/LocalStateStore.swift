@@ -124,7 +124,7 @@ public final class LocalStateStore: LiveStateReader, Sendable {
 
     /// The row's identity columns, joined as `readObjects` joins them.
     static func rowIdentity(_ key: ObjectKey) -> String {
-        [key.group, key.kind, key.namespace ?? "", key.name].joined(separator: "/")
+        "\(key.group)/\(key.kind)/\(key.namespace ?? "")/\(key.name)"
     }
 
     static func sorted(_ manifests: [Manifest]) -> [Manifest] {
